@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrameworksConfig(AppConfig):
+    name = "zona.frameworks"
+    verbose_name = "Kerangka LKE"

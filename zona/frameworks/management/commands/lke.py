@@ -1,0 +1,134 @@
+"""`zona lke template --framework CODE OUT.xlsx` and `zona lke score FILE [--framework CODE] [--json]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zona.frameworks.selectors import framework_engine_for
+from zona.lke.answers import parse_answers
+from zona.lke.excel import read_workbook, write_workbook
+from zona.lke.framework import Framework, FrameworkInvalid
+from zona.lke.numbers import format_id
+from zona.lke.scoring import ScoreResult, score
+
+DEFAULT_FRAMEWORK = "permenpanrb-90-2021"
+
+
+class Command(BaseCommand):
+    help = "Write an LKE Excel template, or score a filled one (.xlsx) or a JSON answers file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        template = sub.add_parser("template", help="write an empty LKE worksheet")
+        template.add_argument("out")
+        template.add_argument("--framework", default=DEFAULT_FRAMEWORK)
+        score_parser = sub.add_parser("score", help="score a filled worksheet or a JSON answers file")
+        score_parser.add_argument("file")
+        score_parser.add_argument("--framework", default=None)
+        score_parser.add_argument("--json", action="store_true", dest="as_json")
+        score_parser.add_argument("--gains", type=int, default=10, help="how many gains to show")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "template":
+            self.template(options["out"], options["framework"])
+        else:
+            self.score(options["file"], options["framework"], options["as_json"], options["gains"])
+
+    def fail(self, problems: list[str]) -> None:
+        for problem in problems:
+            self.stderr.write(problem)
+        raise CommandError(f"{len(problems)} masalah ditemukan; tidak dinilai", returncode=2)
+
+    def engine(self, reference: str) -> Framework:
+        try:
+            return framework_engine_for(reference)
+        except FrameworkInvalid as exc:
+            self.fail(exc.problems)
+            raise AssertionError from exc  # unreachable: fail() raises
+
+    def template(self, out: str, reference: str) -> None:
+        framework = self.engine(reference)
+        try:
+            write_workbook(framework, out)
+        except OSError as exc:
+            self.fail([f"{out}: tidak dapat ditulis ({exc.strerror})"])
+        self.stdout.write(f"{out}: lembar kerja {framework.code} ({len(framework.items)} butir)")
+
+    def score(self, name: str, reference: str | None, as_json: bool, gains: int) -> None:
+        path = Path(name)
+        if not path.is_file():
+            self.fail([f"{name}: berkas tidak ditemukan"])
+        where: dict[str, str] = {}
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            sheet = read_workbook(path)
+            if sheet.problems:
+                self.fail([f"{name}: {problem}" for problem in sheet.problems])
+            raw = sheet.answers
+            where = sheet.cells
+            code_in_file = sheet.framework_code
+        else:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                self.fail([f"{name}: bukan JSON yang valid ({exc})"])
+            if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+                self.fail([f'{name}: JSON harus berupa objek dengan "answers" (kode butir → jawaban)'])
+            raw = data["answers"]
+            code_in_file = data.get("framework")
+        framework = self.engine(reference or code_in_file or DEFAULT_FRAMEWORK)
+        answers, problems = parse_answers(framework, raw, where=where)
+        if problems:
+            self.fail([str(problem) for problem in problems])
+        result = score(framework, answers)
+        if as_json:
+            self.stdout.write(json.dumps(result.to_dict(gains_limit=gains), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(render_text(result, gains))
+
+
+def render_text(result: ScoreResult, gains: int) -> str:
+    fw = result.framework
+    d = fw.settings.display_decimals
+
+    def f(value: Any) -> str:
+        return "-" if value is None else format_id(value, d)
+
+    lines = [f"{fw.name}", ""]
+    lines.append(f"{'Area':<44} {'Pemenuhan':>10} {'Reform':>10} {'Nilai':>8} {'Bobot':>7} {'%':>8}")
+    for area in result.areas:
+        lines.append(
+            f"{area.number}. {area.name:<41} {f(area.pemenuhan):>10} {f(area.reform):>10} "
+            f"{f(area.score):>8} {f(area.weight):>7} {f(area.percent):>8}"
+        )
+    lines.append("")
+    if fw.aspects:
+        lines.append(f"Pemenuhan  {f(result.pemenuhan):>8}")
+        lines.append(f"Reform     {f(result.reform):>8}")
+    lines.append(f"Pengungkit {f(result.pengungkit):>8}")
+    hasil_root = fw.components["hasil"]
+    for child in fw.nodes[hasil_root].children:
+        lines.append(f"  {fw.nodes[child].name:<40} {f(result.node(child)):>8}")
+        for grandchild in fw.nodes[child].children:
+            lines.append(f"    {fw.nodes[grandchild].name:<38} {f(result.node(grandchild)):>8}")
+    lines.append(f"Hasil      {f(result.hasil):>8}")
+    lines.append(f"TOTAL      {f(result.total):>8}")
+    c = result.completeness
+    lines.append(f"Kelengkapan: {c.answered}/{c.total} butir terjawab ({f(c.percent)} %)")
+    lines.append("")
+    for verdict in result.predicates.values():
+        state = "MEMENUHI" if verdict.eligible else "BELUM MEMENUHI"
+        extra = f" (syarat lain: predikat {', '.join(verdict.requires).upper()})" if verdict.requires else ""
+        lines.append(f"{verdict.name}: {state} syarat nilai{extra}")
+        lines.extend(f"  - {failure}" for failure in verdict.failed)
+    if result.gains and gains:
+        lines.append("")
+        lines.append(f"{min(gains, len(result.gains))} butir yang paling menaikkan nilai:")
+        for gain in result.gains[:gains]:
+            lines.append(
+                f"  +{f(gain.points):>6}  {gain.code:<14} {gain.current} → {gain.best}  {gain.question[:70]}"
+            )
+    return "\n".join(lines)

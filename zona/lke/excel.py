@@ -1,0 +1,287 @@
+"""The LKE worksheet in Excel: a template in the LKE's own column layout, and its reader.
+
+Columns: No/Kode · Komponen · Bobot · Penjelasan · Pilihan Jawaban · Jawaban · Nilai · % · Catatan.
+A % item's named inputs ("Jumlah ...") follow it on rows coded `<item>[<input>]`; its Jawaban cell
+takes a percentage when the inputs are not used. A hidden sheet `zona` records the framework code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from zona.lke.answers import Answer
+from zona.lke.framework import Framework
+from zona.lke.numbers import round_half_up
+
+SHEET_TITLE = "LKE"
+META_SHEET = "zona"
+HEADERS = (
+    "No/Kode",
+    "Komponen",
+    "Bobot",
+    "Penjelasan",
+    "Pilihan Jawaban",
+    "Jawaban",
+    "Nilai",
+    "%",
+    "Catatan",
+)
+COL = {name: index + 1 for index, name in enumerate(HEADERS)}
+HEADER_ROW = 4
+WIDTHS = (16, 60, 8, 50, 50, 12, 9, 9, 40)
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+INPUT_SEPARATOR = "["
+
+_BOLD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+_NODE_FILL = PatternFill("solid", fgColor="DDEBF7")
+_ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+@dataclass
+class WorkbookAnswers:
+    """What a filled worksheet says: the framework it names, raw answers by item code, and where."""
+
+    framework_code: str | None
+    answers: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _num(value: Fraction | None, decimals: int = 2) -> float | None:
+    return None if value is None else float(round_half_up(value, decimals))
+
+
+def _options_text(framework: Framework, type_code: str, texts: tuple[str, ...]) -> str:
+    keys = list(framework.answer_types[type_code].options)
+    return "\n".join(f"{key}. {text}" for key, text in zip(keys, texts, strict=False))
+
+
+def write_workbook(
+    framework: Framework,
+    target: str | Path | IO[bytes],
+    *,
+    answers: Mapping[str, Answer] | None = None,
+    notes: Mapping[str, str] | None = None,
+    title: str = "",
+    result: Any = None,
+) -> None:
+    """Write the LKE worksheet; with `answers` (and a ScoreResult as `result`) it is an export."""
+    answers = answers or {}
+    notes = notes or {}
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET_TITLE
+    ws["A1"] = framework.name
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = title or (
+        "Isi kolom Jawaban (kuning). Ya/Tidak atau A–E sesuai pilihan; butir % diisi pada baris Jumlah "
+        "atau langsung persentasenya; nilai survei 0–4."
+    )
+    for index, header in enumerate(HEADERS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=index, value=header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.column_dimensions[LETTERS[index - 1]].width = WIDTHS[index - 1]
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+
+    validations: dict[str, DataValidation] = {}
+    for type_code, answer_type in framework.answer_types.items():
+        if answer_type.kind == "choice":
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(answer_type.options) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Jawaban tidak valid",
+                error="Pilih salah satu: " + ", ".join(answer_type.options),
+            )
+        elif answer_type.kind == "index":
+            dv = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="0",
+                formula2=str(float(answer_type.max or 4)),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Nilai tidak valid",
+                error=f"Isi nilai indeks 0–{float(answer_type.max or 4):g}",
+            )
+        else:
+            dv = DataValidation(
+                type="decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Nilai tidak valid",
+                error="Isi angka 0 atau lebih",
+            )
+        validations[type_code] = dv
+        ws.add_data_validation(dv)
+
+    row = HEADER_ROW + 1
+
+    def node_rows(code: str) -> None:
+        nonlocal row
+        node = framework.nodes[code]
+        own_item = framework.items.get(code)
+        if own_item is None:
+            ws.cell(row=row, column=COL["No/Kode"], value=code).font = _BOLD
+            ws.cell(row=row, column=COL["Komponen"], value=node.name).font = _BOLD
+            ws.cell(row=row, column=COL["Bobot"], value=_num(node.weight))
+            if result is not None:
+                score = result.node_scores.get(code)
+                ws.cell(row=row, column=COL["Nilai"], value=_num(score))
+                if score is not None and node.weight:
+                    ws.cell(row=row, column=COL["%"], value=_num(score / node.weight * 100))
+            for column in range(1, len(HEADERS) + 1):
+                ws.cell(row=row, column=column).fill = _NODE_FILL
+            row += 1
+        for item_code in node.items:
+            item_row(item_code, weight=node.weight if own_item is not None else None)
+        for child in node.children:
+            node_rows(child)
+
+    def item_row(code: str, *, weight: Fraction | None) -> None:
+        nonlocal row
+        item = framework.items[code]
+        answer = answers.get(code)
+        ws.cell(row=row, column=COL["No/Kode"], value=code)
+        question_cell = ws.cell(row=row, column=COL["Komponen"], value=item.question)
+        question_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if weight is not None:
+            ws.cell(row=row, column=COL["Bobot"], value=_num(weight))
+        guidance = item.evidence
+        if item.note:
+            guidance = f"{guidance}\nCatatan: {item.note}".strip()
+        ws.cell(row=row, column=COL["Penjelasan"], value=guidance or None).alignment = Alignment(
+            wrap_text=True
+        )
+        if item.options:
+            ws.cell(
+                row=row,
+                column=COL["Pilihan Jawaban"],
+                value=_options_text(framework, item.type, item.options),
+            ).alignment = Alignment(wrap_text=True, vertical="top")
+        elif framework.answer_type(item).kind == "index":
+            ws.cell(row=row, column=COL["Pilihan Jawaban"], value="Nilai indeks survei 0–4")
+        elif framework.answer_type(item).kind == "percent":
+            ws.cell(row=row, column=COL["Pilihan Jawaban"], value="Persentase (0–100) atau isi baris Jumlah")
+        answer_cell = ws.cell(row=row, column=COL["Jawaban"])
+        answer_cell.fill = _ANSWER_FILL
+        validations[item.type].add(answer_cell.coordinate)
+        if isinstance(answer, str):
+            answer_cell.value = answer
+        elif isinstance(answer, Fraction):
+            answer_cell.value = float(answer)
+        elif isinstance(answer, dict) and "percent" in answer:
+            answer_cell.value = float(answer["percent"])
+        if result is not None:
+            value = result.values.get(code)
+            ws.cell(row=row, column=COL["Nilai"], value=_num(value, 4) if value is not None else None)
+        if notes.get(code):
+            ws.cell(row=row, column=COL["Catatan"], value=notes[code])
+        row += 1
+        inputs = answer.get("inputs", {}) if isinstance(answer, dict) else {}
+        for entry in item.inputs:
+            ws.cell(row=row, column=COL["No/Kode"], value=f"{code}{INPUT_SEPARATOR}{entry.key}]")
+            ws.cell(row=row, column=COL["Komponen"], value=f"    {entry.label}")
+            cell = ws.cell(row=row, column=COL["Jawaban"])
+            cell.fill = _ANSWER_FILL
+            validations[item.type].add(cell.coordinate)
+            if entry.key in inputs:
+                value = inputs[entry.key]
+                cell.value = value.numerator if value.denominator == 1 else float(value)
+            row += 1
+
+    for root in framework.roots:
+        node_rows(root)
+
+    meta = wb.create_sheet(META_SHEET)
+    meta["A1"], meta["B1"] = "framework", framework.code
+    meta["A2"], meta["B2"] = "layout", "lke-1"
+    meta.sheet_state = "hidden"
+    wb.save(target)
+
+
+def read_workbook(source: str | Path | IO[bytes]) -> WorkbookAnswers:
+    """Read answers from a filled LKE worksheet; problems name the cell. Never raises for bad content."""
+    try:
+        wb = load_workbook(source, data_only=True, read_only=False)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        return WorkbookAnswers(None, problems=[f"berkas bukan lembar kerja Excel yang dapat dibaca ({exc})"])
+    except Exception as exc:
+        return WorkbookAnswers(None, problems=[f"berkas bukan lembar kerja Excel yang dapat dibaca ({exc})"])
+    framework_code = None
+    if META_SHEET in wb.sheetnames:
+        value = wb[META_SHEET]["B1"].value
+        framework_code = str(value) if value else None
+    ws = None
+    header_row = None
+    for sheet in wb.worksheets:
+        if sheet.title == META_SHEET:
+            continue
+        for r in range(1, min(sheet.max_row, 20) + 1):
+            values = [
+                str(sheet.cell(row=r, column=c).value or "").strip() for c in range(1, len(HEADERS) + 1)
+            ]
+            if values[: len(HEADERS)] == list(HEADERS):
+                ws, header_row = sheet, r
+                break
+        if ws is not None:
+            break
+    if ws is None or header_row is None:
+        return WorkbookAnswers(
+            framework_code,
+            problems=[
+                "lembar kerja bukan LKE Zona: baris judul kolom "
+                f"({' · '.join(HEADERS)}) tidak ditemukan pada 20 baris pertama"
+            ],
+        )
+    result = WorkbookAnswers(framework_code)
+    answer_col = COL["Jawaban"]
+    inputs: dict[str, dict[str, Any]] = {}
+    input_cells: dict[str, str] = {}
+    for r in range(header_row + 1, ws.max_row + 1):
+        code_value = ws.cell(row=r, column=COL["No/Kode"]).value
+        if code_value is None:
+            continue
+        code = str(code_value).strip()
+        cell = ws.cell(row=r, column=answer_col)
+        value = cell.value
+        note = ws.cell(row=r, column=COL["Catatan"]).value
+        if INPUT_SEPARATOR in code and code.endswith("]"):
+            item_code, key = code[:-1].split(INPUT_SEPARATOR, 1)
+            if value is not None and str(value).strip() != "":
+                inputs.setdefault(item_code, {})[key] = value
+                input_cells.setdefault(item_code, cell.coordinate)
+            continue
+        if note:
+            result.notes[code] = str(note)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        result.answers[code] = value
+        result.cells[code] = f"{ws.title}!{cell.coordinate}"
+    for item_code, item_inputs in inputs.items():
+        if item_code in result.answers:
+            result.problems.append(
+                f"{ws.title}!{input_cells[item_code]} ({item_code}): "
+                "isi persentase atau baris Jumlah, bukan keduanya"
+            )
+            continue
+        result.answers[item_code] = {"inputs": item_inputs}
+        result.cells[item_code] = f"{ws.title}!{input_cells[item_code]}"
+    return result
