@@ -6,5 +6,11 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("zona.accounts.urls")),
+    path("audit/", include("zona.audit.urls")),
+    path("unit/", include("zona.units.urls")),
+    path("unit/<int:unit_pk>/tim/", include("zona.teams.urls")),
+    path("unit/<int:unit_pk>/tahapan/", include("zona.lifecycle.urls")),
+    path("dokumen/", include("zona.documents.urls")),
     path("", include("zona.core.urls")),
 ]

@@ -1,0 +1,179 @@
+"""Appending to the audit trail: one function, called inside the transaction of the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    """Values as they will be stored in JSON (and so hashed): dates as ISO text, models as their pk."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def record_hash(fields: Mapping[str, Any]) -> str:
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """Exactly what the hash of a record covers (everything but the hash itself)."""
+    return {
+        "seq": event.seq,
+        "created_at": event.created_at.astimezone(dt.UTC).isoformat(),
+        "actor_id": event.actor_id,
+        "actor_repr": event.actor_repr,
+        "event": event.event,
+        "instansi_id": event.instansi_id,
+        "unit_id": event.unit_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "changes": _jsonable(event.changes),
+        "prev_hash": event.prev_hash,
+    }
+
+
+def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that differ (a create has old None; a delete new None)."""
+    old = old or {}
+    new = new or {}
+    return {
+        key: [_jsonable(old.get(key)), _jsonable(new.get(key))]
+        for key in sorted(set(old) | set(new))
+        if _jsonable(old.get(key)) != _jsonable(new.get(key))
+    }
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def audit_record(
+    *,
+    event: str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    changes: Mapping[str, Any] | None = None,
+    instansi_id: int | None = None,
+    unit_id: int | None = None,
+    actor_repr: str = "",
+) -> AuditEvent:
+    """Append one record to the chain. Must run inside the caller's transaction (it opens one if not)."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        if obj is not None:
+            instansi_id = instansi_id if instansi_id is not None else _instansi_of(obj)
+            unit_id = unit_id if unit_id is not None else _unit_of(obj)
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        entry = AuditEvent(
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor=user,
+            actor_repr=actor_repr or (user.get_username() if user else ""),
+            event=event,
+            instansi_id=instansi_id,
+            unit_id=unit_id,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+            object_repr=str(obj)[:255] if obj is not None else "",
+            changes=_jsonable(dict(changes or {})),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = record_hash(hashed_fields(entry))
+        entry.save()
+        head.last_seq, head.last_hash = entry.seq, entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def _instansi_of(obj: models.Model) -> int | None:
+    from zona.units.models import Instansi
+
+    if isinstance(obj, Instansi):
+        return obj.pk
+    for attr in ("instansi_id",):
+        if hasattr(obj, attr):
+            return getattr(obj, attr)
+    unit = _unit_obj(obj)
+    return unit.instansi_id if unit is not None else None
+
+
+def _unit_of(obj: models.Model) -> int | None:
+    unit = _unit_obj(obj)
+    return unit.pk if unit is not None else None
+
+
+def _unit_obj(obj: models.Model) -> Any:
+    from zona.units.models import Unit
+
+    if isinstance(obj, Unit):
+        return obj
+    if getattr(obj, "unit_id", None) is not None:
+        return obj.unit  # type: ignore[attr-defined]
+    team = getattr(obj, "team", None)
+    if team is not None:
+        return team.unit
+    return None
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def audit_verify(*, batch: int = 2000) -> ChainReport:
+    """Recompute every record's hash in order; report the first record whose link is broken."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for entry in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch):
+        if entry.seq != expected_seq:
+            return ChainReport(
+                checked, entry.seq, f"record #{expected_seq} is missing (next is #{entry.seq})"
+            )
+        if entry.prev_hash != prev:
+            return ChainReport(
+                checked, entry.seq, f"record #{entry.seq} does not point to the record before it"
+            )
+        if record_hash(hashed_fields(entry)) != entry.hash:
+            return ChainReport(checked, entry.seq, f"record #{entry.seq} was changed after it was written")
+        prev = entry.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_seq != checked:
+        return ChainReport(
+            checked, head.last_seq, f"the last {head.last_seq - checked} record(s) are missing"
+        )
+    return ChainReport(checked, None, "")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "zona.documents"
+    verbose_name = "Dokumen dan data dukung"

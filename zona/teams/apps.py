@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TeamsConfig(AppConfig):
+    name = "zona.teams"
+    verbose_name = "Tim ZI dan agen perubahan"
