@@ -49,11 +49,14 @@ var/secret_key:
 migrate: install var/secret_key
 	$(BIN)/zona migrate --noinput
 	$(BIN)/zona frameworks load
+	$(BIN)/zona demo load
 
 run: migrate
 	$(BIN)/zona collectstatic --noinput --verbosity 0
 	@echo
-	@echo "Zona is served on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@$(BIN)/zona demo logins
+	@echo
+	@echo "Zona is served on http://$(HOST):$(PORT)/  — log in at http://$(HOST):$(PORT)/akun/masuk/  (Ctrl-C to stop)"
 	@echo
 	$(BIN)/gunicorn zona.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
@@ -61,6 +64,7 @@ dev: export DJANGO_SETTINGS_MODULE = zona.settings.dev
 dev: install
 	$(BIN)/zona migrate --noinput
 	$(BIN)/zona frameworks load
+	$(BIN)/zona demo load
 	$(BIN)/zona runserver $(HOST):$(PORT)
 
 test: install-test

@@ -9,6 +9,8 @@ import yaml
 
 from zona.lke.framework import Framework, build_framework
 
+pytest_plugins = ["tests.browser.fixtures"]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "zona" / "frameworks" / "data"
 LKE_2021 = DATA_DIR / "permenpanrb-90-2021.yaml"
 LKE_2014 = DATA_DIR / "permenpanrb-52-2014.yaml"
@@ -66,11 +68,18 @@ class Regency:
         self.instansi = InstansiFactory(name="Pemerintah Kabupaten Belitung Timur", slug="beltim")
         self.other_instansi = InstansiFactory(name="Pemerintah Kabupaten Lain", slug="lain")
         self.unit_a = make_unit(self.instansi, "Dinas Kependudukan dan Pencatatan Sipil", serves_public=True)
-        self.unit_a1 = make_unit(self.instansi, "UPT Pelayanan Dukcapil Manggar", parent=self.unit_a,
-                                 kind=Unit.Kind.UPT, serves_public=True)
+        self.unit_a1 = make_unit(
+            self.instansi,
+            "UPT Pelayanan Dukcapil Manggar",
+            parent=self.unit_a,
+            kind=Unit.Kind.UPT,
+            serves_public=True,
+        )
         self.unit_b = make_unit(self.instansi, "Kecamatan Gantung", kind=Unit.Kind.KECAMATAN)
         self.unit_c = make_unit(self.other_instansi, "Dinas Kesehatan Kabupaten Lain")
-        self.tpi_team = unit_services.tpi_team_create(instansi=self.instansi, name="TPI Inspektorat 1", actor=None)
+        self.tpi_team = unit_services.tpi_team_create(
+            instansi=self.instansi, name="TPI Inspektorat 1", actor=None
+        )
         unit_services.tpi_team_assign_units(team=self.tpi_team, units=[self.unit_a], actor=None)
         self.koordinator = make_user("koordinator", Role.KOORDINATOR, instansi=self.instansi)
         self.evaluator = make_user("tpi1", Role.EVALUATOR, instansi=self.instansi, tpi_team=self.tpi_team)

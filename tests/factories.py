@@ -39,13 +39,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-def make_unit(instansi: Instansi, name: str, *, parent: Unit | None = None, kind: str = Unit.Kind.DINAS,
-              **fields: Any) -> Unit:
+def make_unit(
+    instansi: Instansi, name: str, *, parent: Unit | None = None, kind: str = Unit.Kind.DINAS, **fields: Any
+) -> Unit:
     return unit_services.unit_create(instansi=instansi, name=name, kind=kind, parent=parent, **fields)
 
 
-def make_user(username: str, role: str | None = None, *, instansi: Instansi | None = None,
-              unit: Unit | None = None, tpi_team: TpiTeam | None = None) -> User:
+def make_user(
+    username: str,
+    role: str | None = None,
+    *,
+    instansi: Instansi | None = None,
+    unit: Unit | None = None,
+    tpi_team: TpiTeam | None = None,
+) -> User:
     user = UserFactory(username=username)
     if role is not None:
         assert instansi is not None

@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from zona.audit.models import AuditEvent
 from zona.units.models import Instansi, Stage, Unit
 
 from .models import UNIT_ROLES, OverseerGrant, Role, RoleAssignment
@@ -172,10 +173,12 @@ def unit_of(obj: Any) -> Unit | None:
     """The unit an object belongs to (None for instansi-level objects)."""
     if isinstance(obj, Unit):
         return obj
+    if isinstance(obj, AuditEvent):
+        return None  # audit records are the coordinator's to read, whatever unit they concern
     if getattr(obj, "unit_id", None) is not None:
         return obj.unit
     team = getattr(obj, "team", None)
-    if team is not None:
+    if team is not None and hasattr(team, "unit"):
         return team.unit
     return None
 
@@ -211,8 +214,11 @@ def can(user: Any, action: str, obj: Any) -> bool:
         for g in _grants(user)
         if g.instansi_id == instansi_id and g.unit_path is None and g.unit_ids is None
     }
+    if isinstance(obj, AuditEvent):
+        return Role.KOORDINATOR in whole and action in (Action.VIEW, Action.VIEW_AUDIT)
     if action == Action.VIEW:
-        return bool(have)
+        # An external overseer sees the instansi itself, and otherwise only the units published to them.
+        return bool(have - {Role.PENGAWAS}) or (Role.PENGAWAS in have and isinstance(obj, Instansi))
     if action == Action.CHANGE and isinstance(obj, Instansi):
         return Role.KOORDINATOR in whole
     return bool(whole & allowed & {Role.KOORDINATOR})

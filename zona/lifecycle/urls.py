@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "lifecycle"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("pindah/", views.transition, name="transition"),
+    path("prasyarat/<slug:code>/", views.prerequisite_edit, name="prerequisite_edit"),
+    path("dokumen/<int:doc_pk>/", views.document, name="document"),
+]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zona.teams",
     "zona.lifecycle",
     "zona.frameworks",
+    "zona.demo",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "zona.core.context_processors.navigation",
             ],
         },
     },

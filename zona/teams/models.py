@@ -7,6 +7,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 AREA_NUMBERS = (1, 2, 3, 4, 5, 6)
+# The six areas of change (area pengungkit) of PermenPANRB 90/2021, each worked on by a pokja.
+AREA_NAMES = {
+    1: _("Manajemen Perubahan"),
+    2: _("Penataan Tatalaksana"),
+    3: _("Penataan Sistem Manajemen SDM Aparatur"),
+    4: _("Penguatan Akuntabilitas"),
+    5: _("Penguatan Pengawasan"),
+    6: _("Peningkatan Kualitas Pelayanan Publik"),
+}
 
 
 class ZiTeam(models.Model):

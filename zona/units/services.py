@@ -160,3 +160,31 @@ def tpi_team_assign_units(*, team: TpiTeam, units: list[Unit], actor: Any) -> Tp
     if before != after:
         audit_record(event="tpi_team.units", actor=actor, obj=team, changes={"units": [before, after]})
     return team
+
+
+@transaction.atomic
+def unit_create_with_service_types(
+    *,
+    instansi: Instansi,
+    name: str,
+    kind: str,
+    actor: Any,
+    parent: Unit | None = None,
+    service_types: list[str] | None = None,
+    **fields: Any,
+) -> Unit:
+    """Create a unit and its list of service types in one transaction (both audited)."""
+    unit = unit_create(instansi=instansi, name=name, kind=kind, parent=parent, actor=actor, **fields)
+    if service_types:
+        service_type_set(unit=unit, names=service_types, actor=actor)
+    return unit
+
+
+@transaction.atomic
+def unit_update_with_service_types(
+    *, unit: Unit, actor: Any, service_types: list[str], **fields: Any
+) -> Unit:
+    """Change a unit's record and replace its service types in one transaction (both audited)."""
+    unit = unit_update(unit=unit, actor=actor, **fields)
+    service_type_set(unit=unit, names=service_types, actor=actor)
+    return unit
