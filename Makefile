@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= zona.settings.production
 
-.PHONY: install install-test assets run dev test test-fast lint bench migrate load clean
+.PHONY: install install-test system-deps assets run dev test test-fast lint bench migrate load clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -29,7 +29,15 @@ zona/static/vendor/.copied: node_modules/.installed scripts/vendor-assets.sh
 
 assets: zona/static/vendor/.copied
 
-install: $(VENV)/.installed assets
+# WeasyPrint (PDF reports) needs Pango from Debian; install it where it is missing.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Pango for WeasyPrint"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+install: system-deps $(VENV)/.installed assets
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -12,5 +12,6 @@ urlpatterns = [
     path("unit/<int:unit_pk>/tim/", include("zona.teams.urls")),
     path("unit/<int:unit_pk>/tahapan/", include("zona.lifecycle.urls")),
     path("dokumen/", include("zona.documents.urls")),
+    path("penilaian/", include("zona.assessments.urls")),
     path("", include("zona.core.urls")),
 ]

@@ -67,6 +67,7 @@ UNIT_DATA_ACTIONS = {
     Action.VIEW_AUDIT: {"koordinator"},
     Action.TRANSITION: {"koordinator", "ketua_tim", "operator", "evaluator"},
     Action.REVIEW: {"evaluator"},
+    Action.SUBMIT: {"koordinator", "ketua_tim"},
 }
 
 

@@ -40,6 +40,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     TRANSITION = "transition"  # move a unit's lifecycle (which stage: see `can_transition`)
     REVIEW = "review"  # TPI evaluation work
+    SUBMIT = "submit"  # submit a unit's self-assessment to the TPI (the unit head / ketua tim)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ _UNIT_ACTIONS: dict[str, set[str]] = {
     Action.VIEW_AUDIT: {Role.KOORDINATOR},
     Action.TRANSITION: {Role.KOORDINATOR, Role.KETUA_TIM, Role.OPERATOR, Role.EVALUATOR},
     Action.REVIEW: {Role.EVALUATOR},
+    Action.SUBMIT: {Role.KOORDINATOR, Role.KETUA_TIM},
 }
 
 # Who may move a unit into each stage (the rules of the move itself live in the lifecycle service).
@@ -180,6 +182,9 @@ def unit_of(obj: Any) -> Unit | None:
     team = getattr(obj, "team", None)
     if team is not None and hasattr(team, "unit"):
         return team.unit
+    assessment = getattr(obj, "assessment", None)
+    if assessment is not None:
+        return assessment.unit
     return None
 
 

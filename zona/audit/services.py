@@ -129,16 +129,9 @@ def _unit_of(obj: models.Model) -> int | None:
 
 
 def _unit_obj(obj: models.Model) -> Any:
-    from zona.units.models import Unit
+    from zona.accounts.permissions import unit_of
 
-    if isinstance(obj, Unit):
-        return obj
-    if getattr(obj, "unit_id", None) is not None:
-        return obj.unit  # type: ignore[attr-defined]
-    team = getattr(obj, "team", None)
-    if team is not None:
-        return team.unit
-    return None
+    return unit_of(obj)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class Document(models.Model):
         SK_PREDIKAT = "sk_predikat", _("SK Predikat")
         PRASYARAT = "prasyarat", _("Bukti prasyarat")
         DATA_DUKUNG = "data_dukung", _("Data dukung LKE")
+        LHE = "lhe", _("Laporan Hasil Evaluasi")
         LAINNYA = "lainnya", _("Lainnya")
 
     instansi = models.ForeignKey("units.Instansi", on_delete=models.PROTECT, related_name="documents")

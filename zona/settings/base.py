@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zona.teams",
     "zona.lifecycle",
     "zona.frameworks",
+    "zona.assessments",
     "zona.demo",
 ]
 

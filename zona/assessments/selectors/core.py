@@ -1,0 +1,77 @@
+"""Reading answers back into the engine: the one path from stored rows to scores.
+
+`effective_answers(assessment, stage)` is what a stage sees: the unit's answers, overlaid in order by
+every review stage up to and including `stage` (a stage that did not touch an item keeps the answer
+before it). Scores always come from `zona.lke.scoring.score` on these answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from zona.frameworks.models import Framework as FrameworkRow
+from zona.lke.answers import Answer as EngineAnswer
+from zona.lke.answers import InvalidAnswer, parse_answer
+from zona.lke.framework import Framework
+from zona.lke.scoring import ScoreResult, score
+
+from ..models import Answer, Assessment, ReviewStage
+
+
+@lru_cache(maxsize=16)
+def _engine(framework_pk: int) -> Framework:
+    return FrameworkRow.objects.get(pk=framework_pk).engine()
+
+
+def engine_for(assessment: Assessment) -> Framework:
+    """The engine framework of the assessment's period (versions are immutable, so cached per process)."""
+    return _engine(assessment.period.framework_id)
+
+
+def canonical(framework: Framework, item_code: str, stored: Any) -> EngineAnswer | None:
+    """A stored answer value back to the engine's canonical form (None when blank or no longer valid)."""
+    item = framework.items.get(item_code)
+    if item is None:
+        return None
+    try:
+        return parse_answer(framework, item, stored)
+    except InvalidAnswer:
+        return None
+
+
+def stage_chain(assessment: Assessment, stage: ReviewStage | None) -> list[int | None]:
+    """Answer layers in order: the unit's (None), then each stage up to `stage`."""
+    if stage is None:
+        return [None]
+    orders = ReviewStage.objects.filter(period_id=assessment.period_id, order__lte=stage.order).order_by("order")
+    return [None, *orders.values_list("pk", flat=True)]
+
+
+def effective_answers(
+    assessment: Assessment, stage: ReviewStage | None = None, rows: Iterable[Answer] | None = None
+) -> dict[str, EngineAnswer]:
+    framework = engine_for(assessment)
+    chain = stage_chain(assessment, stage)
+    if rows is None:
+        rows = Answer.objects.filter(assessment=assessment).only("item_code", "value", "stage_id")
+    position = {stage_pk: index for index, stage_pk in enumerate(chain)}
+    layered: dict[str, tuple[int, Any]] = {}
+    for row in rows:
+        if row.stage_id not in position:
+            continue
+        rank = position[row.stage_id]
+        if row.value is None or (row.item_code in layered and layered[row.item_code][0] > rank):
+            continue
+        layered[row.item_code] = (rank, row.value)
+    answers = {}
+    for code, (_rank, stored) in layered.items():
+        value = canonical(framework, code, stored)
+        if value is not None:
+            answers[code] = value
+    return answers
+
+
+def assessment_score(assessment: Assessment, stage: ReviewStage | None = None) -> ScoreResult:
+    return score(engine_for(assessment), effective_answers(assessment, stage))
