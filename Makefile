@@ -57,6 +57,7 @@ var/secret_key:
 migrate: install var/secret_key
 	$(BIN)/zona migrate --noinput
 	$(BIN)/zona frameworks load
+	$(BIN)/zona surveys load
 	$(BIN)/zona demo load
 
 run: migrate
@@ -72,6 +73,7 @@ dev: export DJANGO_SETTINGS_MODULE = zona.settings.dev
 dev: install
 	$(BIN)/zona migrate --noinput
 	$(BIN)/zona frameworks load
+	$(BIN)/zona surveys load
 	$(BIN)/zona demo load
 	$(BIN)/zona runserver $(HOST):$(PORT)
 

@@ -2,6 +2,7 @@
 
 Scoring: the exact engine (fractions, verdicts, gains) on the full 113-item LKE vs a bare float
 weighted-mean loop over the same answers (the least any scorer must do).
+Surveys: see benchmarks/surveys.py (1,000,000 responses; results vs plain SQL; form vs minimal view).
 """
 
 from __future__ import annotations
@@ -65,3 +66,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    from benchmarks import surveys
+
+    surveys.main()

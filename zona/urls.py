@@ -13,5 +13,8 @@ urlpatterns = [
     path("unit/<int:unit_pk>/tahapan/", include("zona.lifecycle.urls")),
     path("dokumen/", include("zona.documents.urls")),
     path("penilaian/", include("zona.assessments.urls")),
+    path("survei/isi/", include("zona.surveys.urls_entry")),
+    path("survei/", include("zona.surveys.urls")),
+    path("s/", include("zona.surveys.urls_public")),
     path("", include("zona.core.urls")),
 ]

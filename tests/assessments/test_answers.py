@@ -18,8 +18,14 @@ def test_unit_answer_is_validated_scored_revised_and_audited(regency):
     assessment = assessment_of(open_period(regency), regency.unit_a)
     result = answer_save(assessment=assessment, item_code="A.I.1.i.a", value="ya", actor=regency.operator_a)
     assert result.changed and result.answer.value == "Ya" and result.answer.version == 1
-    answer_save(assessment=assessment, item_code="A.I.1.i.b", value="b", actor=regency.operator_a,
-                narrative="Tim dipilih melalui rapat", expected_version=0)
+    answer_save(
+        assessment=assessment,
+        item_code="A.I.1.i.b",
+        value="b",
+        actor=regency.operator_a,
+        narrative="Tim dipilih melalui rapat",
+        expected_version=0,
+    )
     score = assessment_score(assessment)
     assert score.node("A.I.1.i") == Fraction("0.375")
     assert AnswerRevision.objects.count() == 2
@@ -29,21 +35,29 @@ def test_unit_answer_is_validated_scored_revised_and_audited(regency):
 
 def test_bad_answer_names_the_item_and_writes_nothing(regency):
     assessment = assessment_of(open_period(regency), regency.unit_a)
-    with pytest.raises(ValidationError, match="A.I.1.i.b: pilihan 'F' tidak ada"):
+    with pytest.raises(ValidationError, match=r"A\.I\.1\.i\.b: pilihan 'F' tidak ada"):
         answer_save(assessment=assessment, item_code="A.I.1.i.b", value="F", actor=regency.operator_a)
-    with pytest.raises(ValidationError, match="Kode butir X.1 tidak ada"):
+    with pytest.raises(ValidationError, match=r"Kode butir X\.1 tidak ada"):
         answer_save(assessment=assessment, item_code="X.1", value="A", actor=regency.operator_a)
     assert Answer.objects.count() == 0
 
 
 def test_second_saver_gets_a_conflict_with_the_newer_value(regency):
     assessment = assessment_of(open_period(regency), regency.unit_a)
-    first = answer_save(assessment=assessment, item_code="A.I.1.i.b", value="A", actor=regency.operator_a,
-                        expected_version=0)
-    answer_save(assessment=assessment, item_code="A.I.1.i.b", value="B", actor=regency.ketua_a, expected_version=1)
+    first = answer_save(
+        assessment=assessment, item_code="A.I.1.i.b", value="A", actor=regency.operator_a, expected_version=0
+    )
+    answer_save(
+        assessment=assessment, item_code="A.I.1.i.b", value="B", actor=regency.ketua_a, expected_version=1
+    )
     with pytest.raises(AnswerConflict) as excinfo:
-        answer_save(assessment=assessment, item_code="A.I.1.i.b", value="C", actor=regency.operator_a,
-                    expected_version=first.answer.version)
+        answer_save(
+            assessment=assessment,
+            item_code="A.I.1.i.b",
+            value="C",
+            actor=regency.operator_a,
+            expected_version=first.answer.version,
+        )
     assert excinfo.value.answer.value == "B" and excinfo.value.answer.version == 2
     assert Answer.objects.get().value == "B"
 
@@ -69,15 +83,25 @@ def test_stage_answers_overlay_the_unit_answers_in_order(regency):
     answer_save(assessment=assessment, item_code="A.I.1.i.a", value="Ya", actor=regency.operator_a)
     answer_save(assessment=assessment, item_code="A.I.1.i.b", value="A", actor=regency.operator_a)
     stage1, stage2, _stage3 = period.stages.all()
-    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.IN_REVIEW, current_stage=stage1)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.IN_REVIEW, current_stage=stage1
+    )
     assessment.refresh_from_db()
-    answer_save(assessment=assessment, item_code="A.I.1.i.b", value="C", actor=regency.evaluator, stage=stage1,
-                note="SK tim tanpa mekanisme seleksi")
+    answer_save(
+        assessment=assessment,
+        item_code="A.I.1.i.b",
+        value="C",
+        actor=regency.evaluator,
+        stage=stage1,
+        note="SK tim tanpa mekanisme seleksi",
+    )
     assert effective_answers(assessment) == {"A.I.1.i.a": "Ya", "A.I.1.i.b": "A"}
     assert effective_answers(assessment, stage1) == {"A.I.1.i.a": "Ya", "A.I.1.i.b": "C"}
     assert effective_answers(assessment, stage2) == {"A.I.1.i.a": "Ya", "A.I.1.i.b": "C"}
     with pytest.raises(ValidationError):
-        answer_save(assessment=assessment, item_code="A.I.1.i.b", value="B", actor=regency.evaluator, stage=stage2)
+        answer_save(
+            assessment=assessment, item_code="A.I.1.i.b", value="B", actor=regency.evaluator, stage=stage2
+        )
 
 
 def test_copy_previous_period_starts_from_last_answers(regency):

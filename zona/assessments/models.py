@@ -42,12 +42,18 @@ class Period(models.Model):
             models.UniqueConstraint(
                 fields=["instansi", "year", "semester"], name="period_instansi_year_semester_unique"
             ),
-            models.CheckConstraint(condition=Q(self_start__lte=F("self_end")), name="period_self_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(self_start__lte=F("self_end")), name="period_self_dates_ordered"
+            ),
             models.CheckConstraint(
                 condition=Q(review_start__lte=F("review_end")), name="period_review_dates_ordered"
             ),
-            models.CheckConstraint(condition=Q(self_start__lte=F("review_start")), name="period_self_before_review"),
-            models.CheckConstraint(condition=Q(review_end__lte=F("revision_end")), name="period_revision_last"),
+            models.CheckConstraint(
+                condition=Q(self_start__lte=F("review_start")), name="period_self_before_review"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_end__lte=F("revision_end")), name="period_revision_last"
+            ),
             models.CheckConstraint(
                 condition=Q(semester__isnull=True) | Q(semester__in=[1, 2]), name="period_semester_1_or_2"
             ),
@@ -58,7 +64,10 @@ class Period(models.Model):
 
 
 class ReviewStage(models.Model):
-    """One stage of the TPI review of a period, in order (default: anggota tim, ketua tim, pengendali teknis)."""
+    """One stage of the TPI review of a period, in order.
+
+    Default: anggota tim, ketua tim, pengendali teknis.
+    """
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="stages")
     order = models.PositiveSmallIntegerField(_("urutan"))
@@ -86,9 +95,16 @@ class Assessment(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     current_stage = models.ForeignKey(
-        ReviewStage, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tahap reviu")
+        ReviewStage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tahap reviu"),
     )
-    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("difinalkan"), null=True, blank=True)
     final_result = models.JSONField(_("hasil final (dibekukan)"), null=True, blank=True)
@@ -102,7 +118,9 @@ class Assessment(models.Model):
         verbose_name = _("penilaian")
         verbose_name_plural = _("penilaian")
         ordering = ["period", "unit__path"]
-        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="assessment_period_unit_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="assessment_period_unit_unique")
+        ]
         indexes = [models.Index(fields=["period", "status"], name="assessment_period_status_idx")]
 
     def __str__(self) -> str:
@@ -113,7 +131,9 @@ class Answer(models.Model):
     """One answer to one LKE item: the unit's (stage NULL) or a review stage's."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
-    stage = models.ForeignKey(ReviewStage, on_delete=models.PROTECT, null=True, blank=True, related_name="answers")
+    stage = models.ForeignKey(
+        ReviewStage, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
     item_code = models.CharField(_("kode butir"), max_length=64)
     value = models.JSONField(_("jawaban"), null=True, blank=True)
     narrative = models.TextField(_("penjelasan"), blank=True)
@@ -130,7 +150,8 @@ class Answer(models.Model):
                 fields=["assessment", "item_code"], condition=Q(stage__isnull=True), name="answer_unit_unique"
             ),
             models.UniqueConstraint(
-                fields=["assessment", "item_code", "stage"], condition=Q(stage__isnull=False),
+                fields=["assessment", "item_code", "stage"],
+                condition=Q(stage__isnull=False),
                 name="answer_stage_unique",
             ),
         ]
@@ -164,7 +185,9 @@ class Evidence(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     item_code = models.CharField(_("kode butir"), max_length=64)
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     url = models.URLField(_("tautan"), max_length=500, blank=True)
     title = models.CharField(_("judul"), max_length=255)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -190,7 +213,10 @@ class Evidence(models.Model):
 
 
 class ReturnedItem(models.Model):
-    """An item a review stage sent back to the unit; only these are unlocked while the assessment is returned."""
+    """An item a review stage sent back to the unit.
+
+    While the assessment is returned, only these items are unlocked for the unit.
+    """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="returned_items")
     stage = models.ForeignKey(ReviewStage, on_delete=models.PROTECT, related_name="+")
@@ -221,7 +247,9 @@ class ItemAssignment(models.Model):
         verbose_name = _("penugasan butir")
         verbose_name_plural = _("penugasan butir")
         constraints = [
-            models.CheckConstraint(condition=Q(area__isnull=False) | ~Q(item_code=""), name="assignment_area_or_item"),
+            models.CheckConstraint(
+                condition=Q(area__isnull=False) | ~Q(item_code=""), name="assignment_area_or_item"
+            ),
         ]
 
     def __str__(self) -> str:

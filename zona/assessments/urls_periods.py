@@ -1,5 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views import periods
+
+urlpatterns: list[URLPattern] = [
+    path("periode/", periods.period_list, name="period_list"),
+    path("periode/baru/", periods.period_create, name="period_create"),
+    path("periode/<int:pk>/", periods.period_detail, name="period_detail"),
+]

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views import scores
+
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/nilai/", scores.scores, name="scores"),
+]

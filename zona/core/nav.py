@@ -65,6 +65,7 @@ def build_nav(request: HttpRequest | None, user: Any) -> Nav:
     candidates: list[tuple[str, str, str, bool]] = [
         ("home", _("Beranda"), "core:home", True),
         ("units", _("Unit kerja"), "units:list", authenticated),
+        ("assessments", _("Penilaian"), "assessments:period_list", bool(roles)),
         ("users", _("Pengguna"), "accounts:users", Role.KOORDINATOR in roles),
         ("audit", _("Jejak audit"), "audit:list", Role.KOORDINATOR in roles),
     ]

@@ -414,6 +414,12 @@ def load_demo(*, password: str, today: dt.date | None = None) -> list[DemoLogin]
             )
         if any(stage == Stage.PENCANANGAN for stage, _, _ in steps):
             _demo_team(unit, operators[slug], today.year, person)
+
+    from zona.demo.assessments import load_assessments
+    from zona.frameworks.services import frameworks_load_shipped
+
+    frameworks_load_shipped()  # idempotent: the period pins the shipped LKE version
+    load_assessments(instansi=instansi, koordinator=koordinator, password=password, today=today)
     return logins
 
 

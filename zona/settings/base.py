@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zona.lifecycle",
     "zona.frameworks",
     "zona.assessments",
+    "zona.surveys",
     "zona.demo",
 ]
 
@@ -152,6 +153,23 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 ZONA_UPLOAD_MAX_MB = int(os.environ.get("ZONA_UPLOAD_MAX_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ZONA_DEMO_PASSWORD = os.environ.get("ZONA_DEMO_PASSWORD", "zona-demo-2026")
+
+# Public survey form: timing check, per-device throttle (cache only; never stored with a response).
+ZONA_SURVEY_MIN_SECONDS = int(os.environ.get("ZONA_SURVEY_MIN_SECONDS", "5"))
+ZONA_SURVEY_MAX_AGE_SECONDS = int(os.environ.get("ZONA_SURVEY_MAX_AGE_SECONDS", "7200"))
+ZONA_SURVEY_PER_DEVICE_PER_HOUR = int(os.environ.get("ZONA_SURVEY_PER_DEVICE_PER_HOUR", "10"))
+ZONA_SURVEY_KIOSK_PER_HOUR = int(os.environ.get("ZONA_SURVEY_KIOSK_PER_HOUR", "120"))
+ZONA_PUBLIC_URL = os.environ.get("ZONA_PUBLIC_URL", "")
+
+# The survey throttle needs one cache shared by all workers in production (Redis or Memcached through
+# CACHE_URL-style settings); never the database cache, which would write hashed addresses to the database.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 
 LOGGING = {
     "version": 1,

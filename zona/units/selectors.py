@@ -6,9 +6,8 @@ whatever the number of units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -19,6 +18,10 @@ from zona.teams.models import TeamMember, ZiTeam
 from zona.teams.selectors import TeamStatus, team_status
 
 from .models import Instansi, Stage, TpiTeam, Unit
+
+if TYPE_CHECKING:
+    from zona.assessments.models import Assessment
+    from zona.assessments.selectors.scores import Headline, LatestScore
 
 SORTS = ("name", "-name", "stage", "-stage", "stage_since", "-stage_since")
 
@@ -33,8 +36,8 @@ class UnitRow:
     team: ZiTeam | None
     team_status: TeamStatus
     tpi_teams: list[TpiTeam]
-    # The unit's latest assessment score; assessments arrive in a later issue, until then always None.
-    latest_score: Decimal | None = None
+    # The latest assessment's score (final, else TPI when reviewed, else the unit's); None if never assessed.
+    latest_score: LatestScore | None = None
 
 
 @dataclass(frozen=True)
@@ -134,10 +137,22 @@ def units_dashboard(
         .annotate(stage_rank=_stage_order())
         .order_by(*_ordering(sort if sort in SORTS else "name"))
     )
+    from zona.assessments.selectors.scores import latest_scores
+
+    unit_list = list(units)
+    scores = latest_scores(unit_ids=[unit.pk for unit in unit_list])
     rows = []
-    for unit in units:
+    for unit in unit_list:
         team, status = team_of(unit)
-        rows.append(UnitRow(unit=unit, team=team, team_status=status, tpi_teams=list(unit.tpi_teams.all())))
+        rows.append(
+            UnitRow(
+                unit=unit,
+                team=team,
+                team_status=status,
+                tpi_teams=list(unit.tpi_teams.all()),
+                latest_score=scores.get(unit.pk),
+            )
+        )
     return UnitsDashboard(
         rows=rows,
         total=sum(counts.values()),
@@ -184,10 +199,14 @@ class UnitDetail:
     team: ZiTeam | None
     team_status: TeamStatus
     year: int
+    # The unit's assessments, newest period first, each with its current scores.
+    assessments: list[tuple[Assessment, Headline]] = field(default_factory=list)
 
 
 def unit_detail(*, user: Any, unit: Unit, year: int | None = None) -> UnitDetail:
     """What the detail page shows of a unit fetched with `unit_detail_queryset`; children the user sees."""
+    from zona.assessments.selectors.scores import unit_assessments
+
     team, status = team_of(unit)
     visible = permissions.visible_units(user)
     children = list(visible.filter(parent=unit).order_by("name"))
@@ -199,4 +218,5 @@ def unit_detail(*, user: Any, unit: Unit, year: int | None = None) -> UnitDetail
         team=team,
         team_status=status,
         year=year or current_year(),
+        assessments=unit_assessments(unit_ids=[unit.pk]).get(unit.pk, []),
     )

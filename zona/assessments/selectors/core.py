@@ -7,7 +7,7 @@ before it). Scores always come from `zona.lke.scoring.score` on these answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -45,32 +45,40 @@ def stage_chain(assessment: Assessment, stage: ReviewStage | None) -> list[int |
     """Answer layers in order: the unit's (None), then each stage up to `stage`."""
     if stage is None:
         return [None]
-    orders = ReviewStage.objects.filter(period_id=assessment.period_id, order__lte=stage.order).order_by("order")
+    orders = ReviewStage.objects.filter(period_id=assessment.period_id, order__lte=stage.order).order_by(
+        "order"
+    )
     return [None, *orders.values_list("pk", flat=True)]
 
 
-def effective_answers(
-    assessment: Assessment, stage: ReviewStage | None = None, rows: Iterable[Answer] | None = None
+def layered_answers(
+    framework: Framework, rows: Iterable[Answer], chain: Sequence[int | None]
 ) -> dict[str, EngineAnswer]:
-    framework = engine_for(assessment)
-    chain = stage_chain(assessment, stage)
-    if rows is None:
-        rows = Answer.objects.filter(assessment=assessment).only("item_code", "value", "stage_id")
+    """Overlay answer rows already loaded: `chain` lists the layers in order (None = the unit's, then stage
+    pks); a later layer wins per item, a blank value leaves the layer before it. Needs no query."""
     position = {stage_pk: index for index, stage_pk in enumerate(chain)}
     layered: dict[str, tuple[int, Any]] = {}
     for row in rows:
-        if row.stage_id not in position:
+        rank = position.get(row.stage_id)
+        if rank is None or row.value is None:
             continue
-        rank = position[row.stage_id]
-        if row.value is None or (row.item_code in layered and layered[row.item_code][0] > rank):
+        if row.item_code in layered and layered[row.item_code][0] > rank:
             continue
         layered[row.item_code] = (rank, row.value)
-    answers = {}
+    answers: dict[str, EngineAnswer] = {}
     for code, (_rank, stored) in layered.items():
         value = canonical(framework, code, stored)
         if value is not None:
             answers[code] = value
     return answers
+
+
+def effective_answers(
+    assessment: Assessment, stage: ReviewStage | None = None, rows: Iterable[Answer] | None = None
+) -> dict[str, EngineAnswer]:
+    if rows is None:
+        rows = Answer.objects.filter(assessment=assessment).only("item_code", "value", "stage_id")
+    return layered_answers(engine_for(assessment), rows, stage_chain(assessment, stage))
 
 
 def assessment_score(assessment: Assessment, stage: ReviewStage | None = None) -> ScoreResult:

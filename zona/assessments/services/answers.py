@@ -45,7 +45,9 @@ def unit_may_edit_item(assessment: Assessment, item_code: str) -> bool:
     return False
 
 
-def _check_may_write(*, assessment: Assessment, item_code: str, stage: ReviewStage | None, actor: Any) -> None:
+def _check_may_write(
+    *, assessment: Assessment, item_code: str, stage: ReviewStage | None, actor: Any
+) -> None:
     if stage is None:
         if not permissions.can(actor, Action.CHANGE, assessment):
             raise PermissionDenied(_("Anda tidak dapat mengubah jawaban unit ini."))
@@ -104,7 +106,11 @@ def answer_save(
         # the form was loaded with an answer that has since been removed: treat as a conflict too
         raise AnswerConflict(Answer(assessment=assessment, item_code=item_code, stage=stage, version=0))
 
-    old = None if answer is None else {"value": answer.value, "narrative": answer.narrative, "note": answer.note}
+    old = (
+        None
+        if answer is None
+        else {"value": answer.value, "narrative": answer.narrative, "note": answer.note}
+    )
     if answer is None:
         answer = Answer(assessment=assessment, item_code=item_code, stage=stage, updated_by=actor, version=0)
     new_narrative = answer.narrative if narrative is None else narrative.strip()
@@ -128,7 +134,11 @@ def answer_save(
         changes={
             "item": item_code,
             "stage": stage.name if stage else None,
-            **{key: [None if old is None else old[key], new[key]] for key in new if old is None or old[key] != new[key]},
+            **{
+                key: [None if old is None else old[key], new[key]]
+                for key in new
+                if old is None or old[key] != new[key]
+            },
         },
     )
     return SaveResult(answer, changed=True)

@@ -21,8 +21,14 @@ from ..models import Answer, AnswerRevision, Assessment, Evidence, Period, Revie
 DEFAULT_STAGES = ("Anggota tim", "Ketua tim", "Pengendali teknis")
 
 
-def _check_dates(*, self_start: dt.date, self_end: dt.date, review_start: dt.date, review_end: dt.date,
-                 revision_end: dt.date) -> None:
+def _check_dates(
+    *,
+    self_start: dt.date,
+    self_end: dt.date,
+    review_start: dt.date,
+    review_end: dt.date,
+    revision_end: dt.date,
+) -> None:
     errors = {}
     if self_end < self_start:
         errors["self_end"] = _("Akhir penilaian mandiri tidak boleh sebelum awalnya.")
@@ -57,13 +63,22 @@ def period_open(
     """Open a period and create one assessment per chosen unit (optionally starting from their last one)."""
     if not permissions.can(actor, Action.MANAGE, instansi):
         raise PermissionDenied(_("Hanya koordinator yang dapat membuka periode penilaian."))
-    _check_dates(self_start=self_start, self_end=self_end, review_start=review_start, review_end=review_end,
-                 revision_end=revision_end)
+    _check_dates(
+        self_start=self_start,
+        self_end=self_end,
+        review_start=review_start,
+        review_end=review_end,
+        revision_end=revision_end,
+    )
     if semester not in (None, 1, 2):
         raise ValidationError({"semester": _("Semester harus 1 atau 2.")})
     if not framework.complete:
-        raise ValidationError({"framework": _("Kerangka %(code)s belum lengkap dan tidak dapat dipakai menilai.")
-                               % {"code": framework.code}})
+        raise ValidationError(
+            {
+                "framework": _("Kerangka %(code)s belum lengkap dan tidak dapat dipakai menilai.")
+                % {"code": framework.code}
+            }
+        )
     names = [n.strip() for n in stage_names if n.strip()]
     if not names:
         raise ValidationError({"stage_names": _("Sedikitnya satu tahap reviu TPI.")})
@@ -89,14 +104,20 @@ def period_open(
         created_by=actor,
     )
     ReviewStage.objects.bulk_create(
-        ReviewStage(period=period, order=index, name=stage_name) for index, stage_name in enumerate(names, start=1)
+        ReviewStage(period=period, order=index, name=stage_name)
+        for index, stage_name in enumerate(names, start=1)
     )
     audit_record(
         event="period.opened",
         actor=actor,
         obj=period,
-        changes={"framework": f"{framework.code} v{framework.version}", "year": year, "semester": semester,
-                 "stages": names, "units": sorted(u.pk for u in units)},
+        changes={
+            "framework": f"{framework.code} v{framework.version}",
+            "year": year,
+            "semester": semester,
+            "stages": names,
+            "units": sorted(u.pk for u in units),
+        },
     )
     for unit in units:
         assessment = Assessment.objects.create(period=period, unit=unit)
@@ -119,14 +140,30 @@ def _copy_previous(assessment: Assessment, actor: Any) -> None:
     item_codes = set(assessment.period.framework.items.values_list("code", flat=True))
     copied = 0
     for row in Answer.objects.filter(assessment=previous, stage__isnull=True, item_code__in=item_codes):
-        answer = Answer.objects.create(assessment=assessment, item_code=row.item_code, value=row.value,
-                                       narrative=row.narrative, updated_by=actor, version=1)
-        AnswerRevision.objects.create(answer=answer, version=1, value=row.value, narrative=row.narrative, by=actor)
+        answer = Answer.objects.create(
+            assessment=assessment,
+            item_code=row.item_code,
+            value=row.value,
+            narrative=row.narrative,
+            updated_by=actor,
+            version=1,
+        )
+        AnswerRevision.objects.create(
+            answer=answer, version=1, value=row.value, narrative=row.narrative, by=actor
+        )
         copied += 1
     evidence = [
-        Evidence(assessment=assessment, item_code=e.item_code, document_id=e.document_id, url=e.url, title=e.title,
-                 added_by=actor)
-        for e in Evidence.objects.filter(assessment=previous, removed_at__isnull=True, item_code__in=item_codes)
+        Evidence(
+            assessment=assessment,
+            item_code=e.item_code,
+            document_id=e.document_id,
+            url=e.url,
+            title=e.title,
+            added_by=actor,
+        )
+        for e in Evidence.objects.filter(
+            assessment=previous, removed_at__isnull=True, item_code__in=item_codes
+        )
     ]
     Evidence.objects.bulk_create(evidence)
     assessment.copied_from = previous
@@ -135,5 +172,10 @@ def _copy_previous(assessment: Assessment, actor: Any) -> None:
         event="assessment.copied",
         actor=actor,
         obj=assessment,
-        changes={"from": previous.pk, "answers": copied, "evidence": len(evidence), "same_framework": same_framework},
+        changes={
+            "from": previous.pk,
+            "answers": copied,
+            "evidence": len(evidence),
+            "same_framework": same_framework,
+        },
     )

@@ -1,0 +1,37 @@
+"""The review and submit pages in Chromium: HTMX save of a stage answer, and axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.assessments.test_review_support import draft_with_answers, in_review, stages
+from tests.browser.fixtures import axe_violations, login
+from zona.assessments.models import Answer
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_evaluator_saves_a_stage_answer_in_place_and_the_page_has_no_serious_axe_violation(
+    live_server, page, regency
+):
+    assessment = in_review(regency)
+    login(page, live_server.url, "tpi1")
+    page.goto(f"{live_server.url}/penilaian/{assessment.pk}/reviu/")
+    assert axe_violations(page) == []
+    item = page.locator('[id="item-A.I.1.i.b"]')
+    item.get_by_label("Jawaban tahap ini").select_option("C")
+    item.get_by_text("Tersimpan").wait_for()
+    saved = Answer.objects.get(item_code="A.I.1.i.b", stage=stages(assessment)[0])
+    assert saved.value == "C" and saved.version == 1
+    assert item.locator('input[name="version"]').get_attribute("value") == "1"
+
+
+def test_submit_page_has_no_serious_axe_violation(live_server, page, regency):
+    assessment = draft_with_answers(regency)
+    login(page, live_server.url, "ketua-a")
+    page.goto(f"{live_server.url}/penilaian/{assessment.pk}/ajukan/")
+    assert axe_violations(page) == []
+    page.get_by_label("Ajukan walau belum lengkap").check()
+    page.get_by_role("button", name="Ajukan ke TPI").click()
+    page.wait_for_load_state("networkidle")
+    assert "/reviu/" in page.url

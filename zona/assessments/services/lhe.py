@@ -1,0 +1,320 @@
+"""The Laporan Hasil Evaluasi (LHE) of an assessment as a PDF (WeasyPrint from an HTML template).
+
+A final assessment's LHE takes its figures from the frozen `final_result` and is stored once as a
+Document (kind LHE) on `Assessment.lhe_document`; any other assessment gets a draft marked "DRAF",
+computed live by the engine and never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from zona.audit.services import audit_record
+from zona.documents.models import Document
+from zona.documents.services import document_store
+from zona.lke.answers import answer_display
+from zona.lke.framework import Framework
+from zona.lke.numbers import NotANumber, format_id, to_fraction
+from zona.lke.scoring import ScoreResult
+
+from ..models import Answer, Assessment, ReturnedItem, ReviewStage
+from ..selectors.core import canonical, engine_for
+from .excel_io import LAYER_TPI, LAYER_UNIT, export_layer
+
+RECOMMENDATIONS = 10
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def date_id(day: dt.date) -> str:
+    """An Indonesian long date: 5 Maret 2025."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _fmt(value: Any, decimals: int = 2) -> str:
+    if value is None:
+        return "–"
+    try:
+        return format_id(to_fraction(value), decimals)
+    except NotANumber:
+        return str(value)
+
+
+def lhe_place(assessment: Assessment) -> str:
+    """Where the report is signed: settings.ZONA_LHE_PLACE, else the instansi's region name."""
+    configured = getattr(settings, "ZONA_LHE_PLACE", "")
+    if configured:
+        return str(configured)
+    instansi = assessment.unit.instansi
+    name = re.sub(r"^(Pemerintah\s+)?(Kabupaten|Kota|Provinsi)\s+", "", instansi.name, flags=re.IGNORECASE)
+    return instansi.short_name or name
+
+
+def lhe_filename(assessment: Assessment, *, draft: bool) -> str:
+    return f"LHE {assessment.unit.slug} {assessment.period.year}{' DRAF' if draft else ''}.pdf"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The unit's and the TPI's scores as `ScoreResult.to_dict()` (frozen for a final assessment)."""
+
+    unit: dict[str, Any]
+    tpi: dict[str, Any]
+    stage_name: str
+
+
+def _figures(
+    assessment: Assessment, unit: ScoreResult, tpi: ScoreResult, stage: ReviewStage | None
+) -> Figures:
+    frozen = assessment.final_result or {}
+    if assessment.status == Assessment.Status.FINAL and frozen.get("tpi") and frozen.get("unit"):
+        return Figures(
+            frozen["unit"], frozen["tpi"], str(frozen.get("stage") or (stage.name if stage else ""))
+        )
+    return Figures(unit.to_dict(), tpi.to_dict(), stage.name if stage else "")
+
+
+def _subtree(framework: Framework, code: str) -> list[str]:
+    codes = [code]
+    for child in framework.nodes[code].children:
+        codes.extend(_subtree(framework, child))
+    return codes
+
+
+def _node_row(framework: Framework, code: str, unit: ScoreResult, tpi: ScoreResult, d: int) -> dict[str, Any]:
+    node = framework.nodes[code]
+    value = tpi.node(code)
+    percent = None if value is None or not node.weight else value / node.weight * 100
+    return {
+        "code": code,
+        "name": node.name,
+        "depth": node.depth,
+        "is_indicator": node.is_indicator,
+        "weight": _fmt(node.weight, d),
+        "unit": _fmt(unit.node(code), d),
+        "tpi": _fmt(value, d),
+        "percent": _fmt(percent, d),
+    }
+
+
+def lhe_context(assessment: Assessment, *, draft: bool) -> dict[str, Any]:
+    """Everything the LHE template shows, as display-ready values (Indonesian number format)."""
+    framework = engine_for(assessment)
+    d = framework.settings.display_decimals
+    unit_layer = export_layer(assessment, LAYER_UNIT)
+    tpi_layer = export_layer(assessment, LAYER_TPI)
+    unit, tpi = unit_layer.result, tpi_layer.result
+    figures = _figures(assessment, unit, tpi, tpi_layer.stage)
+
+    summary = [
+        {"label": label, "unit": _fmt(figures.unit.get(key), d), "tpi": _fmt(figures.tpi.get(key), d)}
+        for key, label in (
+            ("pemenuhan", "Pemenuhan"),
+            ("reform", "Reform"),
+            ("pengungkit", "Komponen Pengungkit"),
+            ("hasil", "Komponen Hasil"),
+            ("total", "Nilai Total"),
+        )
+        if figures.tpi.get(key) is not None or key in ("pengungkit", "hasil", "total")
+    ]
+    predicates = [
+        {
+            "name": verdict["name"],
+            "eligible": verdict["eligible"],
+            "failed": verdict["failed"],
+            "requires": [code.upper() for code in verdict.get("requires", [])],
+        }
+        for verdict in figures.tpi.get("predicates", {}).values()
+    ]
+    areas = []
+    for area in framework.areas:
+        frozen = figures.tpi.get("areas", {}).get(str(area.number), {})
+        frozen_unit = figures.unit.get("areas", {}).get(str(area.number), {})
+        rows = [
+            _node_row(framework, code, unit, tpi, d)
+            for root in area.nodes
+            for code in _subtree(framework, root)
+            if framework.nodes[code].is_indicator
+        ]
+        areas.append(
+            {
+                "number": area.number,
+                "name": area.name,
+                "weight": _fmt(frozen.get("weight"), d),
+                "unit": _fmt(frozen_unit.get("score"), d),
+                "tpi": _fmt(frozen.get("score"), d),
+                "percent": _fmt(frozen.get("percent"), d),
+                "rows": rows,
+            }
+        )
+    hasil_root = framework.components["hasil"]
+    hasil_rows = [_node_row(framework, code, unit, tpi, d) for code in _subtree(framework, hasil_root)]
+
+    findings = _findings(assessment, framework, unit_layer.answers, tpi_layer.answers)
+    recommendations = [
+        {
+            "code": gain["code"],
+            "question": gain["question"],
+            "current": gain["current"],
+            "best": gain["best"],
+            "gain": _fmt(gain["gain"], d),
+        }
+        for gain in figures.tpi.get("gains", [])[:RECOMMENDATIONS]
+    ]
+    when = assessment.finalised_at if (assessment.finalised_at and not draft) else timezone.now()
+    day = timezone.localtime(when).date()
+    return {
+        "assessment": assessment,
+        "unit": assessment.unit,
+        "instansi": assessment.unit.instansi,
+        "period": assessment.period,
+        "framework_name": framework.name,
+        "draft": draft,
+        "date": date_id(day),
+        "place": lhe_place(assessment),
+        "stage_name": figures.stage_name,
+        "total": _fmt(figures.tpi.get("total"), d),
+        "unit_total": _fmt(figures.unit.get("total"), d),
+        "summary": summary,
+        "predicates": predicates,
+        "areas": areas,
+        "hasil_rows": hasil_rows,
+        "findings": findings,
+        "recommendations": recommendations,
+        "signatures": _signatures(assessment),
+    }
+
+
+def _findings(
+    assessment: Assessment, framework: Framework, unit: dict[str, Any], tpi: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Items where the TPI's answer differs from the unit's or that were returned, with the stage notes."""
+    notes: dict[str, list[dict[str, str]]] = {}
+    stage_answers: dict[str, list[tuple[int, str, Any]]] = {}
+    for row in (
+        Answer.objects.filter(assessment=assessment, stage__isnull=False)
+        .select_related("stage")
+        .order_by("stage__order")
+    ):
+        assert row.stage is not None
+        stage_answers.setdefault(row.item_code, []).append((row.stage.order, row.stage.name, row.value))
+        if row.note:
+            notes.setdefault(row.item_code, []).append({"stage": row.stage.name, "text": row.note})
+    returned: dict[str, list[dict[str, str]]] = {}
+    for back in (
+        ReturnedItem.objects.filter(assessment=assessment).select_related("stage").order_by("returned_at")
+    ):
+        returned.setdefault(back.item_code, []).append({"stage": back.stage.name, "text": back.comment})
+    findings = []
+    for code, item in framework.items.items():
+        differs = unit.get(code) != tpi.get(code)
+        if not (differs or code in returned or code in notes):
+            continue
+        findings.append(
+            {
+                "code": code,
+                "question": item.question,
+                "unit": answer_display(unit.get(code)) or "(kosong)",
+                "tpi": answer_display(tpi.get(code)) or "(kosong)",
+                "differs": differs,
+                "stages": [
+                    {"stage": name, "answer": answer_display(canonical(framework, code, value)) or "–"}
+                    for _order, name, value in stage_answers.get(code, [])
+                ],
+                "notes": notes.get(code, []),
+                "returned": returned.get(code, []),
+            }
+        )
+    return findings
+
+
+def _signatures(assessment: Assessment) -> list[dict[str, str]]:
+    """The last two review stages (by default ketua tim and pengendali teknis) with who answered in them."""
+    stages = list(ReviewStage.objects.filter(period_id=assessment.period_id).order_by("order"))[-2:]
+    signatures = []
+    for stage in stages:
+        last = (
+            Answer.objects.filter(assessment=assessment, stage=stage)
+            .select_related("updated_by")
+            .order_by("-updated_at")
+            .first()
+        )
+        person = last.updated_by if last is not None else None
+        label = "Ketua Tim Penilai Internal" if stage.name.casefold() == "ketua tim" else stage.name
+        signatures.append(
+            {
+                "role": label,
+                "name": str(person) if person is not None else "",
+                "nip": getattr(person, "nip", "") if person is not None else "",
+            }
+        )
+    return signatures
+
+
+def lhe_render(assessment: Assessment, *, draft: bool) -> bytes:
+    """The LHE as PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string("assessments/lhe/lhe.html", lhe_context(assessment, draft=draft))
+    return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
+
+
+@transaction.atomic
+def lhe_generate(*, assessment: Assessment, actor: Any) -> Document:
+    """The stored LHE of a final assessment, generated once (later calls return the same Document)."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("period", "unit__instansi")
+        .get(pk=assessment.pk)
+    )
+    if assessment.status != Assessment.Status.FINAL:
+        raise ValueError("only a final assessment has a stored LHE")
+    if assessment.lhe_document_id is not None:
+        return Document.objects.select_related("blob").get(pk=assessment.lhe_document_id)
+    content = lhe_render(assessment, draft=False)
+    name = lhe_filename(assessment, draft=False)
+    document = document_store(
+        instansi=assessment.unit.instansi,
+        unit=assessment.unit,
+        uploaded=SimpleUploadedFile(name, content, content_type="application/pdf"),
+        kind=Document.Kind.LHE,
+        actor=actor,
+        title=f"Laporan Hasil Evaluasi ZI {assessment.unit.name} {assessment.period.name}",
+        allowed={"pdf"},
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(lhe_document=document)
+    assessment.lhe_document = document
+    audit_record(
+        event="assessment.lhe_generated",
+        actor=actor,
+        obj=assessment,
+        changes={"lhe_document": [None, document.pk], "total": lhe_total(assessment)},
+    )
+    return document
+
+
+def lhe_total(assessment: Assessment) -> str | None:
+    tpi = (assessment.final_result or {}).get("tpi") or {}
+    total = tpi.get("total")
+    return None if total is None else _fmt(total)

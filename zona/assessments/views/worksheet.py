@@ -1,0 +1,424 @@
+"""The self-assessment worksheet: the LKE tree, autosave per item over HTMX, evidence, comments, pokja.
+
+Every view looks the assessment up through `permissions.get_object_or_deny` (404 for another unit's, 403
+with an audit record for what the user sees but may not do). HTMX requests get fragments (the item, its
+evidence or comments, plus out-of-band score badges); without JavaScript the same forms post normally and
+redirect back to `#item-<code>` (or show the item on its own page when it needs the person's attention).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zona.accounts import permissions
+from zona.accounts.decorators import zona_login_required
+from zona.accounts.permissions import Action
+from zona.audit.services import audit_record
+from zona.documents.views import safe_filename
+from zona.lke.answers import answer_display
+
+from ..forms_worksheet import AssignmentForm, CommentForm, EvidenceLinkForm, EvidenceUploadForm, posted_answer
+from ..models import Assessment, Evidence
+from ..selectors.core import canonical, engine_for
+from ..selectors.worksheet import (
+    Filters,
+    ItemRow,
+    assignable_users,
+    attachable_documents,
+    person,
+    with_posted,
+    worksheet_page,
+)
+from ..services.answers import AnswerConflict, answer_save
+from ..services.collab import assignment_set, comment_add
+from ..services.evidence import evidence_attach_document, evidence_link, evidence_remove, evidence_upload
+
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _assessment(request: HttpRequest, pk: int, action: str = Action.VIEW) -> Assessment:
+    return permissions.get_object_or_deny(
+        request.user,
+        action,
+        Assessment.objects.select_related("period__instansi", "unit__instansi", "current_stage"),
+        pk=pk,
+    )
+
+
+def _code(assessment: Assessment, code: str) -> str:
+    if code not in engine_for(assessment).items:
+        raise Http404
+    return code
+
+
+def _worksheet_url(assessment: Assessment, code: str = "") -> str:
+    url = reverse("assessments:worksheet", kwargs={"pk": assessment.pk})
+    return f"{url}#item-{code}" if code else url
+
+
+def _deny(request: HttpRequest, obj: Any, action: str) -> PermissionDenied:
+    audit_record(
+        event="access.denied", actor=request.user, obj=obj, changes={"action": action, "reason": "forbidden"}
+    )
+    return PermissionDenied()
+
+
+def _errors(form: Any) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@zona_login_required
+@require_GET
+def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    framework = engine_for(assessment)
+    filters = Filters.from_query(request.GET, [area.number for area in framework.areas])
+    page = worksheet_page(assessment=assessment, user=request.user, filters=filters)
+    return render(
+        request,
+        "assessments/worksheet.html",
+        {
+            "assessment": assessment,
+            "page": page,
+            "filters": filters,
+            "area_choices": [(str(area.number), f"{area.number}. {area.name}") for area in framework.areas],
+        },
+    )
+
+
+def _item_context(
+    request: HttpRequest,
+    assessment: Assessment,
+    code: str,
+    *,
+    posted: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    page = worksheet_page(assessment=assessment, user=request.user, only=code)
+    row = page.items[code]
+    if posted is not None:
+        row = with_posted(row, page.framework, page.result, posted)
+    context = {
+        "assessment": assessment,
+        "page": page,
+        "row": row,
+        "section": page.section_of(code),
+        "indicator": page.indicator_of(code),
+    }
+    context.update(extra)
+    return context
+
+
+def _item_response(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The whole item (with the score badges out of band); as a page of its own without HTMX."""
+    if not _is_htmx(request):
+        return render(request, "assessments/worksheet_item.html", context, status=status)
+    response = render(request, "assessments/partials/_ws_item_response.html", context)
+    response["HX-Retarget"] = f'[id="item-{context["row"].item.code}"]'
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@zona_login_required
+@require_http_methods(["GET", "POST"])
+def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """GET: the item (fresh from the database). POST: save its answer and narrative with its version."""
+    if request.method == "GET":
+        assessment = _assessment(request, pk)
+        code = _code(assessment, code)
+        return _item_response(request, _item_context(request, assessment, code))
+
+    assessment = _assessment(request, pk, Action.CHANGE)
+    code = _code(assessment, code)
+    framework = engine_for(assessment)
+    posted = posted_answer(framework, framework.items[code], request.POST)
+    try:
+        result = answer_save(
+            assessment=assessment,
+            item_code=code,
+            value=posted["value"],
+            narrative=posted["narrative"],
+            expected_version=posted["version"],
+            actor=request.user,
+        )
+    except AnswerConflict as exc:
+        newer = exc.answer
+        newer_by = person(newer.updated_by) if newer.updated_by_id else ""
+        context = _item_context(
+            request,
+            assessment,
+            code,
+            posted=posted,
+            conflict={
+                "value": answer_display(canonical(framework, code, newer.value)) or _("(kosong)"),
+                "narrative": newer.narrative,
+                "by": newer_by,
+                "at": newer.updated_at,
+                "version": newer.version,
+            },
+        )
+        context["row"] = _with_version(context["row"], newer.version)
+        return _item_response(request, context, status=409)
+    except PermissionDenied:
+        raise _deny(request, assessment, Action.CHANGE) from None
+    except ValidationError as exc:
+        context = _item_context(request, assessment, code, posted=posted, error=" ".join(exc.messages))
+        if posted["version"] is not None:
+            context["row"] = _with_version(context["row"], posted["version"])
+        return _item_response(request, context, status=400)
+    saved_at = timezone.localtime(result.answer.updated_at)
+    if not _is_htmx(request):
+        messages.success(
+            request,
+            _("Butir %(code)s tersimpan %(time)s.") % {"code": code, "time": saved_at.strftime("%H:%M")},
+        )
+        return redirect(_worksheet_url(assessment, code))
+    context = _item_context(request, assessment, code, saved_at=saved_at)
+    if request.POST.get("whole"):  # after a conflict or an error: redraw the item without the message
+        return _item_response(request, context)
+    return render(request, "assessments/partials/_ws_saved.html", context)
+
+
+def _with_version(row: ItemRow, version: int) -> ItemRow:
+    return replace(row, version=version)
+
+
+def _evidence_response(
+    request: HttpRequest, assessment: Assessment, code: str, *, error: str = "", done: str = ""
+) -> HttpResponse:
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        elif done:
+            messages.success(request, done)
+        return redirect(_worksheet_url(assessment, code))
+    context = _item_context(request, assessment, code, evidence_error=error, evidence_done=done)
+    return render(request, "assessments/partials/_ws_evidence_response.html", context)
+
+
+@zona_login_required
+@require_POST
+def evidence_upload_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _assessment(request, pk, Action.CHANGE)
+    code = _code(assessment, code)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _evidence_response(request, assessment, code, error=f"{code}: {_errors(form)}")
+    try:
+        created = evidence_upload(
+            assessment=assessment,
+            item_code=code,
+            files=form.cleaned_data["uploads"],
+            title=form.cleaned_data["title"],
+            actor=request.user,
+        )
+    except PermissionDenied:
+        raise _deny(request, assessment, Action.CHANGE) from None
+    except ValidationError as exc:
+        return _evidence_response(request, assessment, code, error=" ".join(exc.messages))
+    done = _("%(n)s data dukung diunggah ke butir %(code)s.") % {"n": len(created), "code": code}
+    return _evidence_response(request, assessment, code, done=done)
+
+
+@zona_login_required
+@require_POST
+def evidence_link_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _assessment(request, pk, Action.CHANGE)
+    code = _code(assessment, code)
+    form = EvidenceLinkForm(request.POST)
+    if not form.is_valid():
+        return _evidence_response(request, assessment, code, error=f"{code}: {_errors(form)}")
+    try:
+        evidence_link(
+            assessment=assessment,
+            item_code=code,
+            url=form.cleaned_data["url"],
+            title=form.cleaned_data["title"],
+            actor=request.user,
+        )
+    except PermissionDenied:
+        raise _deny(request, assessment, Action.CHANGE) from None
+    except ValidationError as exc:
+        return _evidence_response(request, assessment, code, error=" ".join(exc.messages))
+    return _evidence_response(
+        request, assessment, code, done=_("Tautan ditambahkan ke butir %(code)s.") % {"code": code}
+    )
+
+
+@zona_login_required
+@require_http_methods(["GET", "POST"])
+def evidence_attach_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """GET: the unit's existing documents to choose from. POST: attach the chosen one to the item."""
+    assessment = _assessment(request, pk, Action.CHANGE)
+    code = _code(assessment, code)
+    documents = attachable_documents(assessment=assessment)
+    if request.method == "GET":
+        context = {
+            "assessment": assessment,
+            "code": code,
+            "slug": code.replace(".", "-"),
+            "documents": list(documents[:300]),
+        }
+        template = (
+            "assessments/partials/_ws_attach.html"
+            if _is_htmx(request)
+            else "assessments/worksheet_attach.html"
+        )
+        return render(request, template, context)
+    raw = (request.POST.get("document") or "").strip()
+    document = documents.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if document is None:
+        return _evidence_response(
+            request,
+            assessment,
+            code,
+            error=_("%(code)s: pilih dokumen yang akan dilampirkan.") % {"code": code},
+        )
+    try:
+        evidence_attach_document(assessment=assessment, item_code=code, document=document, actor=request.user)
+    except PermissionDenied:
+        raise _deny(request, assessment, Action.CHANGE) from None
+    except ValidationError as exc:
+        return _evidence_response(request, assessment, code, error=" ".join(exc.messages))
+    return _evidence_response(
+        request,
+        assessment,
+        code,
+        done=_("Dokumen %(title)s dilampirkan ke butir %(code)s.") % {"title": document.title, "code": code},
+    )
+
+
+@zona_login_required
+@require_POST
+def evidence_remove_view(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk, Action.CHANGE)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    try:
+        evidence_remove(evidence=evidence, actor=request.user)
+    except PermissionDenied:
+        raise _deny(request, assessment, Action.CHANGE) from None
+    except ValidationError as exc:
+        return _evidence_response(request, assessment, evidence.item_code, error=" ".join(exc.messages))
+    return _evidence_response(
+        request,
+        assessment,
+        evidence.item_code,
+        done=_("Data dukung %(title)s dihapus dari butir %(code)s.")
+        % {"title": evidence.title, "code": evidence.item_code},
+    )
+
+
+def download_name(evidence: Evidence, ext: str) -> str:
+    """`A.I.1.i.a - SK Tim.pdf`: the LKE code, the title, the file's own extension; safe characters only."""
+    title = evidence.title
+    if ext and title.lower().endswith(f".{ext.lower()}"):
+        title = title[: -len(ext) - 1]
+    base = safe_filename(f"{evidence.item_code} - {title}", fallback=evidence.item_code)[:140].rstrip(" .")
+    return f"{base}.{ext}" if ext else base
+
+
+@zona_login_required
+@require_GET
+@xframe_options_sameorigin
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    assessment = _assessment(request, pk)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("document__blob"),
+        pk=evidence_pk,
+        assessment=assessment,
+        document__isnull=False,
+    )
+    assert evidence.document is not None
+    blob = evidence.document.blob
+    ext = PurePath(blob.file.name or "").suffix.lstrip(".").lower()
+    inline = blob.content_type in INLINE_TYPES
+    response = FileResponse(
+        blob.file.open("rb"),
+        as_attachment=not inline,
+        filename=download_name(evidence, ext),
+        content_type=blob.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if blob.content_type != "application/pdf":  # Chromium's PDF viewer does not run in a sandboxed document
+        response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@zona_login_required
+@require_POST
+def comment_add_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    code = _code(assessment, code)
+    form = CommentForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = f"{code}: {_errors(form)}"
+    else:
+        try:
+            comment_add(
+                assessment=assessment, item_code=code, text=form.cleaned_data["text"], actor=request.user
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Komentar ditambahkan pada butir %(code)s.") % {"code": code})
+        return redirect(_worksheet_url(assessment, code))
+    context = _item_context(
+        request,
+        assessment,
+        code,
+        comment_error=error,
+        comment_text="" if not error else request.POST.get("text", ""),
+    )
+    return render(request, "assessments/partials/_ws_comments.html", context)
+
+
+@zona_login_required
+@require_POST
+def assignment_set_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk, Action.SUBMIT)
+    framework = engine_for(assessment)
+    form = AssignmentForm(
+        request.POST,
+        users=assignable_users(assessment=assessment),
+        areas=[(area.number, f"{area.number}. {area.name}") for area in framework.areas],
+    )
+    back = _worksheet_url(assessment) + "#pokja"
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect(back)
+    user = form.cleaned_data["user"]
+    try:
+        assignment_set(
+            assessment=assessment,
+            user=user,
+            areas=form.cleaned_data["areas"],
+            item_codes=form.codes(),
+            actor=request.user,
+        )
+    except PermissionDenied:
+        raise _deny(request, assessment, Action.SUBMIT) from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, _("Tugas pokja %(name)s disimpan.") % {"name": person(user)})
+    return redirect(back)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "zona.surveys"
+    verbose_name = "Survei persepsi publik"

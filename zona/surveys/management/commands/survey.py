@@ -1,0 +1,104 @@
+"""`zona survey ikm FILE.csv [--json] [--legacy-weight]`: the SKM (PermenPANRB 14/2017) of a CSV file.
+
+The header must hold U1…U9 (the unsur codes in the order of the Permen body; any column order, extra
+columns ignored), one row per respondent, values 1–4. A missing column or a value outside 1–4 exits
+with status 2, naming the row (as numbered in the file, the header being row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zona.surveys.computation import round2, skm_ikm
+
+UNSUR = tuple(f"U{i}" for i in range(1, 10))
+MAX_PROBLEMS = 20
+
+
+class Command(BaseCommand):
+    help = "Survey computations from files (SKM IKM from a CSV of U1…U9 answers)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        ikm = sub.add_parser("ikm", help="compute the SKM IKM (25–100) and grade from a CSV file")
+        ikm.add_argument("file")
+        ikm.add_argument("--json", action="store_true", dest="as_json")
+        ikm.add_argument(
+            "--legacy-weight",
+            action="store_true",
+            help="weight 0,111 per unsur (as old spreadsheets) not 1/9",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.ikm(options["file"], options["as_json"], options["legacy_weight"])
+
+    def fail(self, problems: list[str]) -> None:
+        for problem in problems[:MAX_PROBLEMS]:
+            self.stderr.write(problem)
+        if len(problems) > MAX_PROBLEMS:
+            self.stderr.write(f"… dan {len(problems) - MAX_PROBLEMS} masalah lain")
+        raise CommandError(f"{len(problems)} masalah ditemukan; IKM tidak dihitung", returncode=2)
+
+    def ikm(self, name: str, as_json: bool, legacy: bool) -> None:
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            self.fail([f"{name}: berkas tidak ditemukan"])
+        except (OSError, UnicodeDecodeError) as exc:
+            self.fail([f"{name}: berkas tidak dapat dibaca ({exc})"])
+        lines = text.splitlines()
+        try:
+            dialect: Any = csv.Sniffer().sniff(lines[0], delimiters=",;\t") if lines else csv.excel
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(lines, dialect)
+        header = [cell.strip().upper() for cell in next(reader, [])]
+        missing = [code for code in UNSUR if code not in header]
+        if missing:
+            self.fail([f"{name}: baris 1: kolom {code} tidak ada" for code in missing])
+        index = {code: header.index(code) for code in UNSUR}
+        totals = dict.fromkeys(UNSUR, 0)
+        n = 0
+        problems: list[str] = []
+        for row_number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            n += 1
+            for code in UNSUR:
+                raw = row[index[code]].strip() if index[code] < len(row) else ""
+                if raw not in ("1", "2", "3", "4"):
+                    shown = repr(raw) if raw else "kosong"
+                    problems.append(f"{name}: baris {row_number}, kolom {code}: nilai {shown} di luar 1–4")
+                    continue
+                totals[code] += int(raw)
+        if problems:
+            self.fail(problems)
+        if n == 0:
+            self.fail([f"{name}: tidak ada baris responden"])
+        result = skm_ikm(
+            totals=totals, counts=dict.fromkeys(UNSUR, n), weight="legacy_0111" if legacy else "exact"
+        )
+        nrr = {code: float(value) for code, value in result.nrr_rounded.items()}
+        if as_json:
+            payload = {
+                "n": n,
+                "ikm": float(result.ikm),
+                "grade": result.grade,
+                "label": result.label,
+                "weight": result.weight,
+                "unsur": nrr,
+                "unsur_x25": {code: float(round2(value * 25)) for code, value in result.nrr.items()},
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+            return
+        self.stdout.write(f"Responden (n): {n}")
+        for code in UNSUR:
+            self.stdout.write(f"  {code}  NRR {nrr[code]:.4f}   ×25 {round2(result.nrr[code] * 25):>6}")
+        weight = "0,111 (lama)" if legacy else "1/9"
+        self.stdout.write(f"IKM: {result.ikm} — mutu {result.grade} ({result.label}); bobot {weight}")

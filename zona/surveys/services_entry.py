@@ -1,0 +1,528 @@
+"""Staff entry of responses: paper questionnaires typed row by row, bulk import (CSV/Excel), one-time codes.
+
+One parser serves both paths: a row of raw text (answers, service type and profile as short codes) becomes a
+`ResponseData` or a list of problems, each naming its column, so that the import report reads
+"baris 17, kolom U4: nilai 5 di luar 1–4". Answers are always stored by question code; on paper they are
+typed in the order of the printed questionnaire (`display_order`), in a file they are named by column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zona.accounts import permissions
+from zona.audit.services import audit_record
+from zona.units.models import ServiceType
+
+from .instruments import InstrumentDef, ProfileField, instrument_def
+from .models import Campaign, OneTimeCode, Response
+from .services_public import ResponseData, new_code, response_build, response_problems
+
+MAX_IMPORT_ROWS = 50_000
+MAX_CODES = 5_000
+
+# Column names accepted in an import file (lower case, spaces as underscores) → profile code.
+PROFILE_ALIASES: dict[str, str] = {
+    "service_type": "service_type",
+    "layanan": "service_type",
+    "jenis_layanan": "service_type",
+    "gender": "gender",
+    "jk": "gender",
+    "jenis_kelamin": "gender",
+    "age": "age",
+    "usia": "age",
+    "umur": "age",
+    "education": "education",
+    "pendidikan": "education",
+    "occupation": "occupation",
+    "pekerjaan": "occupation",
+    "suggestion": "suggestion",
+    "saran": "suggestion",
+}
+PROFILE_COLUMN_LABELS = {
+    "service_type": "layanan",
+    "gender": "jenis_kelamin",
+    "age": "usia",
+    "education": "pendidikan",
+    "occupation": "pekerjaan",
+    "suggestion": "saran",
+}
+
+
+class EntryClosed(Exception):
+    """The campaign is not open: nothing may be entered."""
+
+
+def entry_allowed(campaign: Campaign) -> bool:
+    return campaign.status == Campaign.Status.OPEN
+
+
+def _require_change(actor: Any, campaign: Campaign) -> None:
+    if not permissions.can(actor, permissions.Action.CHANGE, campaign):
+        raise PermissionError("actor may not enter responses for this campaign")
+
+
+# --- parsing one row ---------------------------------------------------------------------------------
+
+
+def parse_answers(text: str, definition: InstrumentDef) -> tuple[dict[str, int], list[str]]:
+    """Answers typed in questionnaire order: "3 4 4 3 2 4 4 3 4", "3,4,4,…" or "344324434".
+
+    Returns (answers by code, problems); each problem names the question code.
+    """
+    questions = definition.display_questions
+    raw = (text or "").strip()
+    tokens = [t for t in re.split(r"[\s,;.\-/]+", raw) if t] if re.search(r"[\s,;.\-/]", raw) else list(raw)
+    if not tokens:
+        return {}, [_("jawaban kosong: ketik %(n)s angka") % {"n": len(questions)}]
+    if len(tokens) != len(questions):
+        return {}, [
+            _("%(got)s jawaban, seharusnya %(n)s (urutan %(order)s)")
+            % {"got": len(tokens), "n": len(questions), "order": " ".join(q.code for q in questions)}
+        ]
+    answers: dict[str, int] = {}
+    problems: list[str] = []
+    for question, token in zip(questions, tokens, strict=True):
+        if not token.isdigit() or not 1 <= int(token) <= definition.scale:
+            problems.append(
+                _("%(code)s: nilai %(value)s di luar 1–%(max)s")
+                % {"code": question.code, "value": token, "max": definition.scale}
+            )
+        else:
+            answers[question.code] = int(token)
+    return answers, problems
+
+
+def _choice(profile_field: ProfileField | None, raw: str) -> str | None:
+    """A profile choice by its value ("s1", "L") or its number in the list (1-based); None when unknown."""
+    if profile_field is None:
+        return None
+    values = [value for value, _label in profile_field.choices]
+    text = raw.strip()
+    for value in values:
+        if value.lower() == text.lower():
+            return value
+    for value, label in profile_field.choices:
+        if label.lower() == text.lower():
+            return value
+    if text.isdigit() and 1 <= int(text) <= len(values):
+        return values[int(text) - 1]
+    return None
+
+
+def _service_type(service_types: Sequence[ServiceType], raw: str) -> ServiceType | None:
+    text = raw.strip()
+    if text.isdigit() and 1 <= int(text) <= len(service_types):
+        return service_types[int(text) - 1]
+    for service_type in service_types:
+        if service_type.name.lower() == text.lower():
+            return service_type
+    return None
+
+
+@dataclass
+class ParsedRow:
+    data: ResponseData | None
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+
+
+def parse_profile(
+    raw: Mapping[str, str],
+    *,
+    definition: InstrumentDef,
+    service_types: Sequence[ServiceType],
+    require_service_type: bool = False,
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The profile part of a row (keys: service_type, gender, age, education, occupation, suggestion)."""
+    values: dict[str, Any] = {
+        "service_type": None,
+        "gender": "",
+        "age": None,
+        "education": "",
+        "occupation": "",
+    }
+    problems: list[tuple[str, str]] = []
+    text = (raw.get("service_type") or "").strip()
+    if text:
+        found = _service_type(service_types, text)
+        if found is None:
+            problems.append(
+                (
+                    "service_type",
+                    _("jenis layanan %(value)s tidak dikenal (nomor 1–%(n)s atau nama)")
+                    % {"value": text, "n": len(service_types)},
+                )
+            )
+        values["service_type"] = found
+    elif require_service_type and service_types:
+        problems.append(("service_type", _("jenis layanan wajib diisi")))
+    for code in ("gender", "education", "occupation"):
+        text = (raw.get(code) or "").strip()
+        if not text:
+            continue
+        choice = _choice(definition.profile_field(code), text)
+        if choice is None:
+            problems.append((code, _("pilihan %(value)s tidak dikenal") % {"value": text}))
+        else:
+            values[code] = choice
+    text = (raw.get("age") or "").strip()
+    if text:
+        try:
+            values["age"] = int(float(text))
+        except ValueError:
+            problems.append(("age", _("usia %(value)s bukan angka") % {"value": text}))
+    values["suggestion"] = (raw.get("suggestion") or "").strip()
+    return values, problems
+
+
+def _row_data(
+    answers: dict[str, int], profile: dict[str, Any], campaign: Campaign, definition: InstrumentDef
+) -> ParsedRow:
+    data = ResponseData(answers=answers, **profile)
+    problems = response_problems(campaign=campaign, data=data, definition=definition)
+    return ParsedRow(data=None if problems else data, problems=problems)
+
+
+def paper_row_parse(
+    raw: Mapping[str, str],
+    *,
+    campaign: Campaign,
+    definition: InstrumentDef,
+    service_types: Sequence[ServiceType],
+) -> ParsedRow:
+    """One paper questionnaire: `answers` typed as digits plus the profile as short codes."""
+    answers, answer_problems = parse_answers(raw.get("answers") or "", definition)
+    profile, problems = parse_profile(
+        raw, definition=definition, service_types=service_types, require_service_type=True
+    )
+    problems = [("answers", message) for message in answer_problems] + problems
+    if problems:
+        return ParsedRow(data=None, problems=problems)
+    return _row_data(answers, profile, campaign, definition)
+
+
+@transaction.atomic
+def paper_response_save(*, campaign: Campaign, data: ResponseData, actor: Any) -> Response:
+    _require_change(actor, campaign)
+    campaign = Campaign.objects.select_for_update().select_related("instrument").get(pk=campaign.pk)
+    if not entry_allowed(campaign):
+        raise EntryClosed
+    definition = instrument_def(campaign.instrument)
+    problems = response_problems(campaign=campaign, data=data, definition=definition)
+    if problems:
+        raise ValueError(problems)
+    response = response_build(
+        campaign=campaign, data=data, channel=Response.Channel.PAPER, entered_by=actor, definition=definition
+    )
+    response.save()
+    audit_record(
+        event="survey.response_entered",
+        actor=actor,
+        obj=campaign,
+        changes={"response": [None, response.pk], "channel": [None, Response.Channel.PAPER.value]},
+    )
+    return response
+
+
+def campaign_service_types(campaign: Campaign) -> list[ServiceType]:
+    """The campaign's service types in the numbered order shown to the operator (by name)."""
+    return sorted(campaign.service_types.all(), key=lambda s: s.name.lower())
+
+
+# --- bulk import -------------------------------------------------------------------------------------
+
+
+class ImportFileInvalid(Exception):
+    """The file as a whole cannot be read (type, encoding, header); `problems` says why."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class RowProblem:
+    row: int  # as numbered in the spreadsheet (the header is row 1)
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("baris %(row)s, kolom %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportResult:
+    rows: int  # data rows read (blank rows skipped)
+    imported: int
+    skipped: int
+    problems: list[RowProblem]
+    ignored_columns: list[str]
+    valid_only: bool
+
+    @property
+    def refused(self) -> bool:
+        """Nothing stored because some row was invalid and only-valid was not chosen."""
+        return self.imported == 0 and bool(self.problems) and not self.valid_only
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise ImportFileInvalid([_("Berkas CSV tidak dapat dibaca (pengodean teks tidak dikenal).")])
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
+        raise ImportFileInvalid([_("Berkas Excel tidak dapat dibuka: pastikan formatnya .xlsx.")]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[str]] = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell(value) for value in row])
+            if len(rows) > MAX_IMPORT_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def import_file_rows(*, name: str, content: bytes) -> list[list[str]]:
+    """The rows of a CSV or Excel (.xlsx) file as text cells, header first."""
+    max_bytes = int(getattr(settings, "ZONA_UPLOAD_MAX_MB", 20)) * 1024 * 1024
+    if len(content) > max_bytes:
+        raise ImportFileInvalid(
+            [_("Berkas terlalu besar (paling besar %(mb)s MB).") % {"mb": max_bytes // 2**20}]
+        )
+    lower = name.lower()
+    if content[:4] == b"PK\x03\x04" or lower.endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif lower.endswith((".csv", ".txt")):
+        rows = _read_csv(content)
+    else:
+        raise ImportFileInvalid([_("Jenis berkas tidak didukung: unggah CSV atau Excel (.xlsx).")])
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise ImportFileInvalid(
+            [_("Terlalu banyak baris (paling banyak %(n)s).") % {"n": f"{MAX_IMPORT_ROWS:,}"}]
+        )
+    return rows
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def import_validate(
+    rows: Sequence[Sequence[str]], *, campaign: Campaign, definition: InstrumentDef
+) -> tuple[list[ResponseData], list[RowProblem], int, list[str]]:
+    """(valid rows, problems, data rows read, ignored columns); raises ImportFileInvalid for a bad header."""
+    if not rows or not any(cell for cell in rows[0]):
+        raise ImportFileInvalid([_("Berkas kosong: baris pertama harus berisi judul kolom (mis. U1 … U9).")])
+    codes = {code.lower(): code for code in definition.codes}
+    columns: dict[int, tuple[str, str]] = {}  # index → (kind, code): ("q", "U1") or ("p", "gender")
+    labels: dict[int, str] = {}
+    ignored: list[str] = []
+    for index, title in enumerate(rows[0]):
+        key = _header_key(title)
+        if not key:
+            continue
+        if key in codes:
+            columns[index] = ("q", codes[key])
+        elif key in PROFILE_ALIASES:
+            columns[index] = ("p", PROFILE_ALIASES[key])
+        else:
+            ignored.append(title.strip())
+            continue
+        labels[index] = title.strip()
+    missing = [code for code in definition.codes if ("q", code) not in columns.values()]
+    if missing:
+        raise ImportFileInvalid(
+            [_("Kolom %(codes)s tidak ada pada baris judul.") % {"codes": ", ".join(missing)}]
+        )
+    service_types = campaign_service_types(campaign)
+    profile_label = {code: labels[i] for i, (kind, code) in columns.items() if kind == "p"}
+    valid: list[ResponseData] = []
+    problems: list[RowProblem] = []
+    count = 0
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell for cell in row):
+            continue
+        count += 1
+        answers: dict[str, int] = {}
+        profile_raw: dict[str, str] = {}
+        row_problems: list[RowProblem] = []
+        for index, (kind, code) in columns.items():
+            value = row[index].strip() if index < len(row) else ""
+            if kind == "p":
+                profile_raw[code] = value
+            elif not value:
+                row_problems.append(RowProblem(number, labels[index], _("kosong")))
+            elif not value.isdigit() or not 1 <= int(value) <= definition.scale:
+                row_problems.append(
+                    RowProblem(
+                        number,
+                        labels[index],
+                        _("nilai %(value)s di luar 1–%(max)s") % {"value": value, "max": definition.scale},
+                    )
+                )
+            else:
+                answers[code] = int(value)
+        profile, profile_problems = parse_profile(
+            profile_raw, definition=definition, service_types=service_types
+        )
+        for code, message in profile_problems:
+            row_problems.append(
+                RowProblem(number, profile_label.get(code, PROFILE_COLUMN_LABELS.get(code, code)), message)
+            )
+        if not row_problems:
+            parsed = _row_data(answers, profile, campaign, definition)
+            for code, message in parsed.problems:
+                column = profile_label.get(code) or next(
+                    (labels[i] for i, c in columns.items() if c == ("q", code)),
+                    PROFILE_COLUMN_LABELS.get(code, code),
+                )
+                row_problems.append(RowProblem(number, column, message))
+            if parsed.data is not None and not row_problems:
+                valid.append(parsed.data)
+        problems.extend(row_problems)
+    return valid, problems, count, ignored
+
+
+@transaction.atomic
+def responses_import(
+    *, campaign: Campaign, name: str, content: bytes, valid_only: bool, actor: Any
+) -> ImportResult:
+    """Import a file in one transaction: nothing if a row is invalid, or only valid rows (`valid_only`)."""
+    _require_change(actor, campaign)
+    campaign = Campaign.objects.select_for_update().select_related("instrument").get(pk=campaign.pk)
+    if not entry_allowed(campaign):
+        raise EntryClosed
+    definition = instrument_def(campaign.instrument)
+    rows = import_file_rows(name=name, content=content)
+    valid, problems, count, ignored = import_validate(rows, campaign=campaign, definition=definition)
+    bad_rows = len({p.row for p in problems})
+    result = ImportResult(
+        rows=count,
+        imported=0,
+        skipped=bad_rows,
+        problems=problems,
+        ignored_columns=ignored,
+        valid_only=valid_only,
+    )
+    if count == 0:
+        raise ImportFileInvalid([_("Berkas tidak berisi baris data di bawah baris judul.")])
+    if problems and not valid_only:
+        result.skipped = count
+        return result
+    now = timezone.now()
+    Response.objects.bulk_create(
+        [
+            response_build(
+                campaign=campaign,
+                data=data,
+                channel=Response.Channel.IMPORT,
+                entered_by=actor,
+                definition=definition,
+                submitted_at=now,
+            )
+            for data in valid
+        ],
+        batch_size=1000,
+    )
+    result.imported = len(valid)
+    audit_record(
+        event="survey.responses_imported",
+        actor=actor,
+        obj=campaign,
+        changes={
+            "file": name[:120],
+            "rows": count,
+            "imported": len(valid),
+            "skipped": bad_rows,
+            "mode": "valid_only" if valid_only else "all_or_nothing",
+        },
+    )
+    return result
+
+
+def import_template_csv(definition: InstrumentDef) -> str:
+    """A header line (and one example row) for operators to fill in."""
+    header = [*definition.codes, "layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran"]
+    example = [str(definition.scale)] * len(definition.codes) + ["1", "L", "35", "sma", "swasta", ""]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerow(example)
+    return out.getvalue()
+
+
+# --- one-time codes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def one_time_codes_generate(*, campaign: Campaign, count: int, actor: Any) -> list[str]:
+    """Create `count` new unused codes for the campaign (unique within it) and return them."""
+    _require_change(actor, campaign)
+    if not 1 <= count <= MAX_CODES:
+        raise ValueError(count)
+    existing = set(OneTimeCode.objects.filter(campaign=campaign).values_list("code", flat=True))
+    fresh: list[str] = []
+    seen = set(existing)
+    while len(fresh) < count:
+        code = new_code()
+        if code not in seen:
+            seen.add(code)
+            fresh.append(code)
+    OneTimeCode.objects.bulk_create([OneTimeCode(campaign=campaign, code=code) for code in fresh])
+    audit_record(event="survey.codes_generated", actor=actor, obj=campaign, changes={"count": count})
+    return fresh
+
+
+def one_time_code_counts(campaign: Campaign) -> dict[str, int]:
+    from django.db.models import Count, Q
+
+    return OneTimeCode.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False))
+    )
+
+
+def codes_csv(codes: Iterable[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kode"])
+    for code in codes:
+        writer.writerow([code])
+    return out.getvalue()
