@@ -26,7 +26,7 @@ def demo(settings):
     return out.getvalue()
 
 
-def test_demo_regency_has_the_promised_shape(demo):
+def _demo_regency_has_the_promised_shape(demo):
     assert "Demo regency loaded" in demo
     kecamatan = set(Unit.objects.filter(kind=Unit.Kind.KECAMATAN).values_list("name", flat=True))
     assert kecamatan == {
@@ -59,7 +59,7 @@ def test_demo_regency_has_the_promised_shape(demo):
     assert ZiTeam.objects.filter(members__team_role="ketua").exists()
 
 
-def test_demo_users_for_every_role_log_in_with_the_configured_password(demo, client):
+def _demo_users_for_every_role_log_in_with_the_configured_password(demo, client):
     for username in ("koordinator", "tpi1", "tpi2", "pimpinan", "pengawas"):
         assert User.objects.get(username=username).check_password("sandi-demo-uji-2026")
     for slug in Unit.objects.values_list("slug", flat=True):
@@ -90,3 +90,39 @@ def test_audit_chain_of_the_demo_verifies_and_breaks_on_a_raw_edit(demo):
     broken = audit_verify()
     assert not broken.ok and broken.broken_at == 57
     assert "changed after it was written" in broken.reason
+
+
+def _demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo):
+    from zona.assessments.models import Assessment
+
+    statuses = set(Assessment.objects.values_list("status", flat=True))
+    assert {"draft", "in_review", "returned", "final"} <= statuses
+    stages = set(Assessment.objects.filter(status="in_review").values_list("current_stage__order", flat=True))
+    assert stages == {1, 2, 3}
+    final = Assessment.objects.get(status="final")
+    assert final.final_result["tpi"]["total"] > 75
+    assert final.evidence.filter(document__isnull=False).exists()
+    assert (
+        Assessment.objects.get(status="returned").returned_items.filter(resolved_at__isnull=True).count() == 2
+    )
+
+
+def _demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo):
+    from zona.assessments.models import Answer
+    from zona.surveys.models import Campaign, Response
+
+    assert Response.objects.count() >= 3000
+    assert Campaign.objects.filter(status="open").exists()
+    assert Campaign.objects.filter(published_at__isnull=False).count() >= 3
+    fed = Answer.objects.filter(
+        assessment__unit__slug="kec-manggar", stage__isnull=True, item_code__in=["B.I.a", "B.II.a"]
+    )
+    assert fed.count() == 2 and all(0 < a.value <= 4 for a in fed)
+
+
+def test_demo_regency_is_complete_and_alive(demo, client):
+    """One demo load, every read-only promise checked (the load is the slow part)."""
+    _demo_regency_has_the_promised_shape(demo)
+    _demo_users_for_every_role_log_in_with_the_configured_password(demo, client)
+    _demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo)
+    _demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo)

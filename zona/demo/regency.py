@@ -420,6 +420,10 @@ def load_demo(*, password: str, today: dt.date | None = None) -> list[DemoLogin]
 
     frameworks_load_shipped()  # idempotent: the period pins the shipped LKE version
     load_assessments(instansi=instansi, koordinator=koordinator, password=password, today=today)
+
+    from zona.demo.surveys import load_surveys
+
+    load_surveys(instansi=instansi, koordinator=koordinator, today=today)
     return logins
 
 

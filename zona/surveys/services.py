@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from zona.accounts import permissions
 from zona.accounts.permissions import Action
 from zona.audit.services import audit_record
+from zona.lke.numbers import format_id, to_fraction
 from zona.units.models import ServiceType, Unit
 
 from . import computation, selectors
@@ -390,8 +391,9 @@ def campaign_feed_lke(
                 _("Belum ada hasil lengkap: setiap pertanyaan perlu sedikitnya satu jawaban.")
             )
         item_code, value = FEED_ITEMS[Instrument.Kind(kind)], result.index
+        shown = format_id(to_fraction(value))
         note = _("indeks %(index)s (n = %(n)s; %(rule)s)") % {
-            "index": value,
+            "index": shown,
             "n": result.n,
             "rule": result.conversion_text,
         }
@@ -399,7 +401,7 @@ def campaign_feed_lke(
             (
                 campaign_results_url(campaign, base_url),
                 _("%(title)s — n = %(n)s, indeks %(index)s, konversi: %(rule)s")
-                % {"title": campaign.title, "n": result.n, "index": value, "rule": result.conversion_text},
+                % {"title": campaign.title, "n": result.n, "index": shown, "rule": result.conversion_text},
             )
         ]
     current = _current_value(assessment, item_code)
