@@ -73,6 +73,21 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: _jsonable(getattr(obj, name)) for name in fields}
 
 
+def update_audited(
+    obj: models.Model, *, values: Mapping[str, Any], fields: Iterable[str], event: str, actor: Any
+) -> dict[str, list[Any]]:
+    """Set `values` on `obj`, save it, and audit what changed among `fields` (nothing if nothing did)."""
+    fields = tuple(fields)
+    before = snapshot(obj, fields)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+    changes = diff(before, snapshot(obj, fields))
+    if changes:
+        audit_record(event=event, actor=actor, obj=obj, changes=changes)
+    return changes
+
+
 def audit_record(
     *,
     event: str,

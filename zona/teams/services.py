@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zona.accounts.models import User
-from zona.audit.services import audit_record, diff, snapshot
+from zona.audit.services import audit_record, diff, snapshot, update_audited
 from zona.documents.models import Document
 from zona.documents.services import PDF_ONLY, document_store
 from zona.units.models import Unit
@@ -251,7 +251,6 @@ def member_update(
 ) -> TeamMember:
     team = _locked(member.team)
     member = TeamMember.objects.select_for_update().get(pk=member.pk, team=team)
-    old = snapshot(member, MEMBER_FIELDS)
     values = _member_values(
         team=team,
         member=member,
@@ -262,12 +261,7 @@ def member_update(
         areas=areas,
         user=user,
     )
-    for field, value in values.items():
-        setattr(member, field, value)
-    member.save()
-    changes = diff(old, snapshot(member, MEMBER_FIELDS))
-    if changes:
-        audit_record(event="team.member_updated", actor=actor, obj=member, changes=changes)
+    update_audited(member, values=values, fields=MEMBER_FIELDS, event="team.member_updated", actor=actor)
     return member
 
 
@@ -379,7 +373,6 @@ def agent_update(
     actor: Any,
 ) -> ChangeAgent:
     agent = ChangeAgent.objects.select_for_update().select_related("unit").get(pk=agent.pk)
-    old = snapshot(agent, AGENT_FIELDS)
     values = _agent_values(
         unit=agent.unit,
         year=agent.year,
@@ -390,12 +383,7 @@ def agent_update(
         sk_number=sk_number,
         commitments=commitments,
     )
-    for field, value in values.items():
-        setattr(agent, field, value)
-    agent.save()
-    changes = diff(old, snapshot(agent, AGENT_FIELDS))
-    if changes:
-        audit_record(event="team.agent_updated", actor=actor, obj=agent, changes=changes)
+    update_audited(agent, values=values, fields=AGENT_FIELDS, event="team.agent_updated", actor=actor)
     return agent
 
 
