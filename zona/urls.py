@@ -18,3 +18,5 @@ urlpatterns = [
     path("s/", include("zona.surveys.urls_public")),
     path("", include("zona.core.urls")),
 ]
+
+handler403 = "zona.core.views.permission_denied"

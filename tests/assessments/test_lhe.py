@@ -36,7 +36,12 @@ def test_final_lhe_shows_the_frozen_total_and_is_stored_once(regency, client):
     result = finalise(assessment, period)
     result["tpi"]["total"] = 87.45  # the frozen figure wins over a recomputation
     Assessment.objects.filter(pk=assessment.pk).update(final_result=result)
+    # finalised without an LHE (as before the LHE was written at finalisation): the evaluator's first
+    # download writes the official record, nobody else's does.
     client.force_login(regency.ketua_a)
+    assert pdf_text(_download(client, assessment)) != ""
+    assert not Document.objects.filter(kind=Document.Kind.LHE).exists()
+    client.force_login(regency.evaluator)
     first = _download(client, assessment)
     text = pdf_text(first)
     assert "Laporan Hasil Evaluasi Zona Integritas" in text

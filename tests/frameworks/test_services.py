@@ -59,3 +59,12 @@ def test_an_invalid_file_writes_nothing(tmp_path):
     with pytest.raises(FrameworkInvalid):
         services.framework_load_file(path=bad)
     assert Framework.objects.count() == 0 and Node.objects.count() == 0
+
+
+def test_loading_a_framework_version_is_audited_once():
+    from zona.audit.models import AuditEvent
+
+    services.framework_load_file(path=LKE_2021)
+    services.framework_load_file(path=LKE_2021)
+    event = AuditEvent.objects.get(event="framework.loaded")
+    assert event.changes["code"] == "permenpanrb-90-2021" and event.changes["items"] == 113

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.lifecycle.helpers import PATH_TO_WBK, counts, days_ago, pdf, png_named_pdf, walk, walk_to_wbk
+from zona.audit.models import AuditEvent
 from zona.lifecycle.models import LifecycleEvent, Prerequisite
 from zona.lifecycle.services import prerequisite_save, stage_transition
 from zona.units.models import Stage
@@ -177,6 +178,7 @@ def test_operator_posting_wbk_gets_403(client, regency):
         },
     )
     assert response.status_code == 403
+    assert AuditEvent.objects.filter(event="access.denied", actor=regency.operator_a).count() == 1
     assert counts(unit) == before
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
@@ -119,6 +119,11 @@ def _unit_q(grant: Grant, prefix: str = "") -> Q:
 
 def _roles_for_unit(user: Any, unit: Unit) -> set[str]:
     return {grant.role for grant in _grants(user) if _covers(grant, unit)}
+
+
+def roles_for(user: Any, unit: Unit) -> set[str]:
+    """The user's roles that cover `unit`."""
+    return _roles_for_unit(user, unit)
 
 
 def visible_units(user: Any, *, roles_in: Iterable[str] | None = None) -> QuerySet[Unit]:
@@ -247,9 +252,18 @@ def get_object_or_deny(user: Any, action: str, queryset: QuerySet[M], **lookup: 
         _record_denial(user, action, obj, "not_visible")
         raise Http404
     if action != Action.VIEW and not can(user, action, obj):
-        _record_denial(user, action, obj, "forbidden")
-        raise PermissionDenied
+        deny(user, action, obj)
     return obj
+
+
+def deny(user: Any, action: str, obj: Any = None) -> NoReturn:
+    """Refuse with 403, leaving an `access.denied` audit record (the object when there is one)."""
+    _record_denial(user, action, obj, "forbidden")
+    raise RecordedDenial
+
+
+class RecordedDenial(PermissionDenied):
+    """A 403 already written to the audit trail (the 403 handler does not write it twice)."""
 
 
 def _record_denial(user: Any, action: str, obj: Any, reason: str) -> None:

@@ -5,7 +5,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from zona.accounts import permissions
 from zona.accounts.decorators import zona_login_required
+from zona.audit.services import audit_record
 from zona.frameworks import selectors as framework_selectors
 from zona.units.views import render_dashboard
 
@@ -20,6 +22,17 @@ def home(request: HttpRequest) -> HttpResponseBase:
 @zona_login_required
 def _dashboard(request: HttpRequest) -> HttpResponse:
     return render_dashboard(request, title=_("Beranda"), is_home=True)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every 403 leaves an `access.denied` audit record (once: `permissions.deny` may have written it)."""
+    if not isinstance(exception, permissions.RecordedDenial):
+        audit_record(
+            event="access.denied",
+            actor=request.user,
+            changes={"path": request.path[:200], "method": request.method, "reason": "forbidden"},
+        )
+    return render(request, "403.html", status=403)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

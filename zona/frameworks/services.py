@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from zona.audit.services import audit_record
 from zona.lke.framework import Framework as EngineFramework
 from zona.lke.framework import build_framework, read_framework_data
 
@@ -69,6 +70,18 @@ def framework_load_definition(
         definition=definition,
     )
     _create_rows(framework, engine)
+    audit_record(
+        event="framework.loaded",
+        obj=framework,
+        actor_repr="zona frameworks load",
+        changes={
+            "code": engine.code,
+            "version": [latest or None, framework.version],
+            "sha256": content_hash,
+            "items": len(engine.items),
+            "source": source_file,
+        },
+    )
     return LoadResult(framework, created=True)
 
 

@@ -7,6 +7,7 @@ takes a percentage when the inputs are not used. A hidden sheet `zona` records t
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,7 +16,6 @@ from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from zona.lke.answers import Answer
@@ -56,6 +56,15 @@ class WorkbookAnswers:
     notes: dict[str, str] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Text typed by a person, made inert for CSV opened in a spreadsheet (a leading = + - @ starts a
+    formula there). In .xlsx files, set the cell's data_type to "s" instead, which keeps the text as is."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 def _num(value: Fraction | None, decimals: int = 2) -> float | None:
@@ -193,7 +202,8 @@ def write_workbook(
             value = result.values.get(code)
             ws.cell(row=row, column=COL["Nilai"], value=_num(value, 4) if value is not None else None)
         if notes.get(code):
-            ws.cell(row=row, column=COL["Catatan"], value=notes[code])
+            note_cell = ws.cell(row=row, column=COL["Catatan"], value=notes[code])
+            note_cell.data_type = "s"  # typed text stays text, even when it starts with "="
         row += 1
         inputs = answer.get("inputs", {}) if isinstance(answer, dict) else {}
         for entry in item.inputs:
@@ -217,71 +227,118 @@ def write_workbook(
     wb.save(target)
 
 
-def read_workbook(source: str | Path | IO[bytes]) -> WorkbookAnswers:
-    """Read answers from a filled LKE worksheet; problems name the cell. Never raises for bad content."""
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a real LKE sheet is well under 1 MB unpacked
+MAX_ROWS = 5000  # the LKE has ~150 rows; anything far larger is not an LKE
+
+
+def _too_large(source: str | Path | IO[bytes]) -> str | None:
+    """Refuse a zip bomb before openpyxl unpacks it: the sum of the members' uncompressed sizes."""
     try:
-        wb = load_workbook(source, data_only=True, read_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        return WorkbookAnswers(None, problems=[f"berkas bukan lembar kerja Excel yang dapat dibaca ({exc})"])
+        with zipfile.ZipFile(source) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return f"berkas bukan lembar kerja Excel yang dapat dibaca ({exc})"
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        size = total // (1024 * 1024)
+        return f"berkas terlalu besar setelah dibuka ({size} MB); lembar LKE yang wajar jauh lebih kecil"
+    return None
+
+
+def read_workbook(source: str | Path | IO[bytes]) -> WorkbookAnswers:
+    """Read answers from a filled LKE worksheet; problems name the cell. Never raises for bad content.
+
+    The sheet is read in openpyxl's streaming mode, after a check of its unpacked size, and at most
+    MAX_ROWS rows are read, so a crafted file cannot exhaust the server's memory.
+    """
+    refused = _too_large(source)
+    if refused:
+        return WorkbookAnswers(None, problems=[refused])
+    try:
+        wb = load_workbook(source, data_only=True, read_only=True)
     except Exception as exc:
         return WorkbookAnswers(None, problems=[f"berkas bukan lembar kerja Excel yang dapat dibaca ({exc})"])
+    try:
+        return _read_answers(wb)
+    finally:
+        wb.close()
+
+
+def _read_answers(wb: Any) -> WorkbookAnswers:
     framework_code = None
     if META_SHEET in wb.sheetnames:
-        value = wb[META_SHEET]["B1"].value
-        framework_code = str(value) if value else None
-    ws = None
-    header_row = None
+        for row in wb[META_SHEET].iter_rows(min_row=1, max_row=1, max_col=2, values_only=True):
+            framework_code = str(row[1]) if len(row) > 1 and row[1] else None
+    width = len(HEADERS)
     for sheet in wb.worksheets:
         if sheet.title == META_SHEET:
             continue
-        for r in range(1, min(sheet.max_row, 20) + 1):
-            values = [
-                str(sheet.cell(row=r, column=c).value or "").strip() for c in range(1, len(HEADERS) + 1)
-            ]
-            if values[: len(HEADERS)] == list(HEADERS):
-                ws, header_row = sheet, r
-                break
-        if ws is not None:
-            break
-    if ws is None or header_row is None:
-        return WorkbookAnswers(
-            framework_code,
-            problems=[
-                "lembar kerja bukan LKE Zona: baris judul kolom "
-                f"({' · '.join(HEADERS)}) tidak ditemukan pada 20 baris pertama"
-            ],
-        )
-    result = WorkbookAnswers(framework_code)
-    answer_col = COL["Jawaban"]
-    inputs: dict[str, dict[str, Any]] = {}
-    input_cells: dict[str, str] = {}
-    for r in range(header_row + 1, ws.max_row + 1):
-        code_value = ws.cell(row=r, column=COL["No/Kode"]).value
-        if code_value is None:
-            continue
-        code = str(code_value).strip()
-        cell = ws.cell(row=r, column=answer_col)
-        value = cell.value
-        note = ws.cell(row=r, column=COL["Catatan"]).value
-        if INPUT_SEPARATOR in code and code.endswith("]"):
-            item_code, key = code[:-1].split(INPUT_SEPARATOR, 1)
-            if value is not None and str(value).strip() != "":
-                inputs.setdefault(item_code, {})[key] = value
-                input_cells.setdefault(item_code, cell.coordinate)
-            continue
-        if note:
-            result.notes[code] = str(note)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        result.answers[code] = value
-        result.cells[code] = f"{ws.title}!{cell.coordinate}"
+        rows = sheet.iter_rows(max_col=width, max_row=MAX_ROWS, values_only=True)
+        header_row = None
+        for number, row in enumerate(rows, start=1):
+            if header_row is None:
+                cells = [str(value or "").strip() for value in (*row, *([None] * width))[:width]]
+                if cells == list(HEADERS):
+                    header_row = number
+                    result = WorkbookAnswers(framework_code)
+                    inputs: dict[str, dict[str, Any]] = {}
+                    input_cells: dict[str, str] = {}
+                elif number >= 20:
+                    break
+                continue
+            _read_row(sheet.title, number, (*row, *([None] * width))[:width], result, inputs, input_cells)
+        if header_row is not None:
+            return _finish(sheet.title, result, inputs, input_cells)
+    return WorkbookAnswers(
+        framework_code,
+        problems=[
+            "lembar kerja bukan LKE Zona: baris judul kolom "
+            f"({' · '.join(HEADERS)}) tidak ditemukan pada 20 baris pertama"
+        ],
+    )
+
+
+def _read_row(
+    title: str,
+    number: int,
+    row: tuple[Any, ...],
+    result: WorkbookAnswers,
+    inputs: dict[str, dict[str, Any]],
+    input_cells: dict[str, str],
+) -> None:
+    code_value = row[COL["No/Kode"] - 1]
+    if code_value is None:
+        return
+    code = str(code_value).strip()
+    value = row[COL["Jawaban"] - 1]
+    coordinate = f"{LETTERS[COL['Jawaban'] - 1]}{number}"
+    if INPUT_SEPARATOR in code and code.endswith("]"):
+        item_code, key = code[:-1].split(INPUT_SEPARATOR, 1)
+        if value is not None and str(value).strip() != "":
+            inputs.setdefault(item_code, {})[key] = value
+            input_cells.setdefault(item_code, coordinate)
+        return
+    note = row[COL["Catatan"] - 1]
+    if note:
+        result.notes[code] = str(note)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return
+    result.answers[code] = value
+    result.cells[code] = f"{title}!{coordinate}"
+
+
+def _finish(
+    title: str, result: WorkbookAnswers, inputs: dict[str, dict[str, Any]], input_cells: dict[str, str]
+) -> WorkbookAnswers:
     for item_code, item_inputs in inputs.items():
         if item_code in result.answers:
             result.problems.append(
-                f"{ws.title}!{input_cells[item_code]} ({item_code}): "
+                f"{title}!{input_cells[item_code]} ({item_code}): "
                 "isi persentase atau baris Jumlah, bukan keduanya"
             )
             continue
         result.answers[item_code] = {"inputs": item_inputs}
-        result.cells[item_code] = f"{ws.title}!{input_cells[item_code]}"
+        result.cells[item_code] = f"{title}!{input_cells[item_code]}"
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from zona.accounts import permissions
 from zona.accounts.decorators import zona_login_required
-from zona.audit.services import audit_record
 from zona.units.models import Unit
 
 from . import selectors, services
@@ -49,13 +48,7 @@ def _year(request: HttpRequest, *, lenient: bool = False) -> int:
 
 def _require_change(request: HttpRequest, obj: Any) -> None:
     if not permissions.can(request.user, permissions.Action.CHANGE, obj):
-        audit_record(
-            event="access.denied",
-            actor=request.user,
-            obj=obj,
-            changes={"action": permissions.Action.CHANGE.value, "reason": "forbidden"},
-        )
-        raise PermissionDenied
+        permissions.deny(request.user, permissions.Action.CHANGE, obj)
 
 
 def _detail_url(unit: Unit, year: int, anchor: str = "") -> str:

@@ -140,7 +140,7 @@ def units_dashboard(
     from zona.assessments.selectors.scores import latest_scores
 
     unit_list = list(units)
-    scores = latest_scores(unit_ids=[unit.pk for unit in unit_list])
+    scores = latest_scores(unit_ids=[unit.pk for unit in unit_list], user=user)
     rows = []
     for unit in unit_list:
         team, status = team_of(unit)
@@ -218,5 +218,5 @@ def unit_detail(*, user: Any, unit: Unit, year: int | None = None) -> UnitDetail
         team=team,
         team_status=status,
         year=year or current_year(),
-        assessments=unit_assessments(unit_ids=[unit.pk]).get(unit.pk, []),
+        assessments=unit_assessments(unit_ids=[unit.pk], user=user).get(unit.pk, []),
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from zona.accounts import permissions
 from zona.frameworks.models import Framework as FrameworkRow
 from zona.lke.answers import Answer as EngineAnswer
 from zona.lke.answers import InvalidAnswer, parse_answer
@@ -18,6 +19,17 @@ from zona.lke.framework import Framework
 from zona.lke.scoring import ScoreResult, score
 
 from ..models import Answer, Assessment, ReviewStage
+
+# Who sees the TPI's answers, notes and score while the review is still under way: the evaluators, the
+# coordinator and the leaders; the unit's own team and external overseers see them once the assessment is
+# returned for revision or final.
+TPI_WATCHERS = {"evaluator", "koordinator", "pimpinan"}
+
+
+def tpi_visible(user: Any, assessment: Assessment) -> bool:
+    if assessment.status in (Assessment.Status.RETURNED, Assessment.Status.FINAL):
+        return True
+    return bool(permissions.roles_for(user, assessment.unit) & TPI_WATCHERS)
 
 
 @lru_cache(maxsize=16)

@@ -22,7 +22,7 @@ from zona.lifecycle.rules import Move
 from zona.units.models import Stage
 
 from ..models import Answer, Assessment, Period, ReviewStage
-from .core import engine_for
+from .core import engine_for, tpi_visible
 from .scores import (
     ANSWER_FIELDS,
     Figures,
@@ -179,7 +179,12 @@ def period_overview(
         assessment.period = period
         framework = engine_for(assessment)
         headline = headline_figures(
-            assessment, framework, stages, rows_by_assessment[assessment.pk], gains_limit=0
+            assessment,
+            framework,
+            stages,
+            rows_by_assessment[assessment.pk],
+            gains_limit=0,
+            show_tpi=tpi_visible(user, assessment),
         )
         held = held_predicates(assessment.unit, moves.get(assessment.unit_id, []))
         rows.append(

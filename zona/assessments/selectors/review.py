@@ -119,6 +119,9 @@ def may_review(user: Any, assessment: Assessment) -> bool:
 
 
 def stage_layers_visible(user: Any, assessment: Assessment) -> bool:
+    """The stages' own answers and notes: the evaluators at work, everyone once returned or final.
+
+    (The TPI's *figures* are visible to the coordinator and leaders earlier: `core.tpi_visible`.)"""
     if permissions.can(user, Action.REVIEW, assessment):
         return True
     return assessment.status in (Assessment.Status.RETURNED, Assessment.Status.FINAL)

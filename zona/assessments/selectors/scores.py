@@ -26,7 +26,7 @@ from zona.lke.scoring import ScoreResult, score
 from zona.units.models import Stage, Unit
 
 from ..models import Answer, Assessment, ReviewStage
-from .core import engine_for, layered_answers
+from .core import engine_for, layered_answers, tpi_visible
 
 GAINS_SHOWN = 10
 ANSWER_FIELDS = ("assessment_id", "item_code", "value", "stage_id")
@@ -339,14 +339,16 @@ def headline_figures(
     rows: Sequence[Answer],
     *,
     gains_limit: int | None = GAINS_SHOWN,
+    show_tpi: bool = True,
 ) -> Headline:
+    """The unit's figures and the TPI's (frozen when final); `show_tpi` False hides a review in progress."""
     layers = layer_scores(framework, stages, rows)
     unit = figures_from_result(layers.unit, source="unit", label=unit_label(), gains_limit=gains_limit)
     tpi: Figures | None = None
     frozen = final_data(assessment)
     if frozen is not None:
         tpi = figures_from_final(frozen, framework, label=final_label())
-    elif layers.tpi is not None and layers.tpi_stage is not None:
+    elif show_tpi and layers.tpi is not None and layers.tpi_stage is not None:
         tpi = figures_from_result(
             layers.tpi, source="tpi", label=tpi_label(layers.tpi_stage), gains_limit=gains_limit
         )
@@ -528,7 +530,9 @@ def assessment_scores_page(*, assessment: Assessment, user: Any) -> ScoresPage:
     """All the scores and eligibility page shows; `assessment` with period and unit__instansi loaded."""
     framework = engine_for(assessment)
     stages = list(assessment.period.stages.order_by("order"))
-    headline = headline_figures(assessment, framework, stages, _answer_rows(assessment))
+    headline = headline_figures(
+        assessment, framework, stages, _answer_rows(assessment), show_tpi=tpi_visible(user, assessment)
+    )
     moves = unit_history(assessment.unit)
     held = held_predicates(assessment.unit, moves)
     checklist = prerequisite_checklist(
@@ -594,8 +598,9 @@ class LatestScore:
         return str(self.total)
 
 
-def _score_assessments(assessments: Sequence[Assessment]) -> dict[int, Headline]:
-    """Current scores of assessments (with period loaded): two queries (stages, answers) for all of them."""
+def _score_assessments(assessments: Sequence[Assessment], user: Any = None) -> dict[int, Headline]:
+    """Current scores of assessments (with period and unit loaded): two queries (stages, answers) for all
+    of them. With a `user`, a TPI review in progress shows only to those who may watch it."""
     if not assessments:
         return {}
     stages: dict[int, list[ReviewStage]] = {}
@@ -613,37 +618,42 @@ def _score_assessments(assessments: Sequence[Assessment]) -> dict[int, Headline]
             stages.get(assessment.period_id, []),
             rows.get(assessment.pk, []),
             gains_limit=0,
+            show_tpi=user is None or tpi_visible(user, assessment),
         )
         for assessment in assessments
     }
 
 
-def unit_assessments(*, unit_ids: Sequence[int]) -> dict[int, list[tuple[Assessment, Headline]]]:
+def unit_assessments(
+    *, unit_ids: Sequence[int], user: Any = None
+) -> dict[int, list[tuple[Assessment, Headline]]]:
     """Every assessment of the units, newest period first, scored; three queries whatever the count."""
     assessments = sorted(
-        Assessment.objects.filter(unit_id__in=list(unit_ids)).select_related("period", "current_stage"),
+        Assessment.objects.filter(unit_id__in=list(unit_ids)).select_related(
+            "period", "current_stage", "unit"
+        ),
         key=_period_key,
         reverse=True,
     )
-    headlines = _score_assessments(assessments)
+    headlines = _score_assessments(assessments, user)
     result: dict[int, list[tuple[Assessment, Headline]]] = {}
     for assessment in assessments:
         result.setdefault(assessment.unit_id, []).append((assessment, headlines[assessment.pk]))
     return result
 
 
-def latest_scores(*, unit_ids: Sequence[int]) -> dict[int, LatestScore]:
+def latest_scores(*, unit_ids: Sequence[int], user: Any = None) -> dict[int, LatestScore]:
     """The latest assessment's current score per unit (units never assessed are left out); three queries."""
     if not unit_ids:
         return {}
     newest: dict[int, Assessment] = {}
     for assessment in Assessment.objects.filter(unit_id__in=list(unit_ids)).select_related(
-        "period", "current_stage"
+        "period", "current_stage", "unit"
     ):
         known = newest.get(assessment.unit_id)
         if known is None or _period_key(assessment) > _period_key(known):
             newest[assessment.unit_id] = assessment
-    headlines = _score_assessments(list(newest.values()))
+    headlines = _score_assessments(list(newest.values()), user)
     return {
         unit_id: LatestScore(assessment, headlines[assessment.pk].current)
         for unit_id, assessment in newest.items()

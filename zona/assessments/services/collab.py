@@ -28,6 +28,8 @@ def assignment_set(
     """Replace what `user` is responsible for in this assessment (areas and single items; empty clears)."""
     if not permissions.can(actor, Action.SUBMIT, assessment):
         raise PermissionDenied(_("Hanya koordinator atau ketua tim yang dapat membagi tugas pokja."))
+    if assessment.status == Assessment.Status.FINAL:
+        raise ValidationError(_("Penilaian sudah final; pembagian tugas pokja tidak dapat diubah."))
     if not permissions.visible_units(user, roles_in=UNIT_TEAM_ROLES).filter(pk=assessment.unit_id).exists():
         raise ValidationError(
             {"user": _("%(name)s tidak memiliki peran pada unit ini.") % {"name": user.get_username()}}
@@ -81,9 +83,21 @@ def assignment_set(
 
 @transaction.atomic
 def comment_add(*, assessment: Assessment, item_code: str, text: str, actor: Any) -> Comment:
-    """A comment on an item, by anyone who may see the assessment (unit team, TPI, leaders)."""
+    """A comment on an item by those who work on the assessment: the unit's team and the TPI (the
+    coordinator too). Read-only roles (pimpinan, pengawas) read comments but do not write them."""
     if not permissions.can(actor, Action.VIEW, assessment):
         raise PermissionDenied(_("Anda tidak dapat melihat penilaian ini."))
+    working = permissions.roles_for(actor, assessment.unit) & {
+        Role.KOORDINATOR,
+        Role.EVALUATOR,
+        Role.KETUA_TIM,
+        Role.ANGGOTA_TIM,
+        Role.OPERATOR,
+    }
+    if not working:
+        raise PermissionDenied(_("Peran Anda hanya dapat membaca komentar."))
+    if assessment.status == Assessment.Status.FINAL:
+        raise ValidationError(_("Penilaian sudah final; komentar tidak dapat ditambahkan."))
     if item_code not in engine_for(assessment).items:
         raise ValidationError(_("Kode butir %(code)s tidak ada dalam LKE ini.") % {"code": item_code})
     text = (text or "").strip()

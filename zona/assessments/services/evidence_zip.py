@@ -17,6 +17,7 @@ from typing import IO
 from django.utils import timezone
 
 from zona.documents.views import safe_filename
+from zona.lke.excel import safe_text
 
 from ..models import Assessment, Evidence
 from ..selectors.core import engine_for
@@ -78,12 +79,12 @@ def evidence_zip_build(*, assessment: Assessment) -> IO[bytes]:
                     [
                         entry.item_code,
                         number,
-                        entry.title,
+                        safe_text(entry.title),
                         "berkas",
                         name,
                         "",
                         blob.sha256,
-                        str(entry.added_by),
+                        safe_text(str(entry.added_by)),
                         added,
                     ]
                 )
@@ -94,12 +95,12 @@ def evidence_zip_build(*, assessment: Assessment) -> IO[bytes]:
                     [
                         entry.item_code,
                         number,
-                        entry.title,
+                        safe_text(entry.title),
                         "tautan",
                         name,
                         entry.url,
                         "",
-                        str(entry.added_by),
+                        safe_text(str(entry.added_by)),
                         added,
                     ]
                 )

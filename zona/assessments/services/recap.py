@@ -116,10 +116,12 @@ def period_recap_workbook(*, period: Period, user: Any) -> bytes:
             values += ["Ya" if verdict.get("eligible") else "Tidak", len(verdict.get("failed", []))]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=line, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # names typed by people stay text, never a formula
             if isinstance(value, float):
                 cell.number_format = "0." + "0" * decimals if decimals else "0"
         for sheet, answers in ((unit_sheet, unit_answers), (tpi_sheet, tpi_answers)):
-            sheet.cell(row=line, column=1, value=assessment.unit.name)
+            sheet.cell(row=line, column=1, value=assessment.unit.name).data_type = "s"
             for column, code in enumerate(codes, start=2):
                 answer = answers.get(code)
                 if answer is None:

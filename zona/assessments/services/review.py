@@ -267,5 +267,10 @@ def review_finalise(*, assessment: Assessment, actor: Any) -> Assessment:
             "total_unit": locked.final_result["unit"]["total"],
         },
     )
+    # The official LHE is written once, by the evaluator who finalised, in the same transaction.
+    from .lhe import lhe_generate
+
+    lhe_generate(assessment=locked, actor=actor)
+    locked.refresh_from_db(fields=["lhe_document"])
     _refresh(assessment, locked)
     return locked

@@ -20,6 +20,8 @@ from zona.accounts.permissions import Action
 
 from ..forms_exports import ImportApplyForm, ImportUploadForm
 from ..models import Assessment, Evidence, Period
+from ..selectors.core import tpi_visible
+from ..selectors.review import stage_layers_visible
 from ..services import evidence_zip as zip_service
 from ..services import lhe as lhe_service
 from ..services import recap as recap_service
@@ -95,6 +97,8 @@ def exports_page(request: HttpRequest, pk: int) -> HttpResponse:
 def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     assessment = permissions.get_object_or_deny(request.user, Action.VIEW, _assessments(), pk=pk)
     layer = LAYER_TPI if request.GET.get("lapis") == LAYER_TPI else LAYER_UNIT
+    if layer == LAYER_TPI and not tpi_visible(request.user, assessment):
+        permissions.deny(request.user, "view_tpi", assessment)
     content = assessment_workbook(assessment=assessment, layer=layer)
     suffix = " TPI" if layer == LAYER_TPI else ""
     return _download(content, filename=export_filename(assessment, suffix), content_type=XLSX)
@@ -175,14 +179,32 @@ def _import_apply(request: HttpRequest, assessment: Assessment) -> HttpResponseB
 @require_GET
 def lhe_pdf(request: HttpRequest, pk: int) -> FileResponse:
     assessment = permissions.get_object_or_deny(request.user, Action.VIEW, _assessments(), pk=pk)
+    if assessment.status == Assessment.Status.FINAL and assessment.lhe_document_id is None:
+        # Finalised before the LHE was written at finalisation: only a reviewer or the coordinator
+        # writes the official record; anyone else gets the same report, rendered, not stored.
+        if permissions.can(request.user, Action.REVIEW, assessment) or permissions.can(
+            request.user, Action.MANAGE, assessment
+        ):
+            lhe_service.lhe_generate(assessment=assessment, actor=request.user)
+            assessment.refresh_from_db(fields=["lhe_document"])
+        else:
+            return _download(
+                lhe_service.lhe_render(assessment, draft=False),
+                filename=lhe_service.lhe_filename(assessment, draft=False),
+                content_type="application/pdf",
+                inline=True,
+            )
     if assessment.status == Assessment.Status.FINAL:
-        document = lhe_service.lhe_generate(assessment=assessment, actor=request.user)
+        document = assessment.lhe_document
+        assert document is not None
         return _download(
             document.blob.file.open("rb"),
             filename=lhe_service.lhe_filename(assessment, draft=False),
             content_type="application/pdf",
             inline=True,
         )
+    if not stage_layers_visible(request.user, assessment):  # the draft carries the stages' notes
+        permissions.deny(request.user, "view_tpi", assessment)
     content = lhe_service.lhe_render(assessment, draft=True)
     return _download(
         content,

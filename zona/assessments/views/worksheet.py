@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zona.accounts import permissions
 from zona.accounts.decorators import zona_login_required
 from zona.accounts.permissions import Action
-from zona.audit.services import audit_record
 from zona.documents.views import safe_filename
 from zona.lke.answers import answer_display
 
@@ -73,10 +72,10 @@ def _worksheet_url(assessment: Assessment, code: str = "") -> str:
 
 
 def _deny(request: HttpRequest, obj: Any, action: str) -> PermissionDenied:
-    audit_record(
-        event="access.denied", actor=request.user, obj=obj, changes={"action": action, "reason": "forbidden"}
-    )
-    return PermissionDenied()
+    try:
+        permissions.deny(request.user, action, obj)
+    except PermissionDenied as exc:
+        return exc
 
 
 def _errors(form: Any) -> str:
