@@ -93,7 +93,15 @@ def test_service_type_of_another_unit_is_refused(client, regency, skm):
     assert Response.objects.count() == 0
 
 
-@pytest.mark.parametrize("status", [Campaign.Status.DRAFT, Campaign.Status.CLOSED])
+def test_campaign_never_opened_is_not_public_at_all(client, regency):
+    c = campaign(regency, status=Campaign.Status.DRAFT)
+    page = client.get(form_url(c))
+    assert page.status_code == 404 and c.title not in page.content.decode()
+    assert client.post(form_url(c), payload(c)).status_code == 404
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", [Campaign.Status.CLOSED])
 def test_campaign_not_open_shows_closed_page_and_refuses_responses(client, regency, status):
     c = campaign(regency, status=status)
     page = client.get(form_url(c))

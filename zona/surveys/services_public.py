@@ -31,15 +31,17 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zona.units.models import ServiceType
+from zona.units.models import ServiceType, Unit
 
 from .instruments import InstrumentDef, instrument_def
-from .models import Campaign, OneTimeCode, Response
+from .models import Campaign, Instrument, OneTimeCode, Response
 
 TOKEN_SALT = "zona.surveys.form-started"  # noqa: S105 - a signing salt name
 COOKIE_SALT = "zona.surveys.device-counter"
@@ -69,17 +71,126 @@ def device_limit(*, kiosk: bool = False) -> int:
 
 
 # --- campaign lookup ---------------------------------------------------------------------------------
+#
+# The public form is the busiest page of the application (one POST per respondent, all day, from every
+# counter), and building ORM queries was the largest part of a submission's cost (`make bench`). Its reads
+# (the campaign with its unit, instrument and service types; the status re-check when storing) are
+# therefore SQL built once per database vendor from the models' metadata (so a renamed table or column
+# follows), loaded through Django's documented `Manager.raw()` and `Model.from_db()`: the objects behave
+# like ORM-loaded ones, and a field that is not read is deferred and loads itself when first used.
+
+# Related fields read with the campaign: those the public pages and the permission check use. Strings and
+# integers only, because they are taken from the row as the driver returns them (no ORM converters).
+_UNIT_FIELDS = ("id", "instansi_id", "parent_id", "name", "slug", "kind", "path")
+_INSTRUMENT_FIELDS = ("id", "content_hash")
+_SERVICE_TYPE_FIELDS = ("id", "unit_id", "name", "description")
+_sql: dict[tuple[str, str], str] = {}
+
+
+def _connection_for(model: type[Any]) -> BaseDatabaseWrapper:
+    return connections[router.db_for_read(model)]
+
+
+def _fields(model: type[Any], names: tuple[str, ...]) -> list[Field[Any, Any]]:
+    """The model's fields named in `names`, in the model's own order (the order `from_db` expects)."""
+    return [f for f in model._meta.concrete_fields if f.attname in names]
+
+
+def _related(alias: str, row: Any, model: type[Any], names: tuple[str, ...], prefix: str) -> Any:
+    fields = _fields(model, names)
+    values = [getattr(row, f"{prefix}{f.attname}") for f in fields]
+    return model.from_db(alias, [f.attname for f in fields], values)
+
+
+def _sql_for(connection: BaseDatabaseWrapper, name: str) -> str:
+    """The statement `name` ("campaign", "campaign_service_types", "status") for this database, built once."""
+    key = (name, connection.vendor)
+    if key in _sql:
+        return _sql[key]
+
+    def col(field: Field[Any, Any]) -> str:
+        return connection.ops.quote_name(str(field.column))
+
+    def table(model: type[Any]) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    c_meta, u_meta, i_meta, s_meta = Campaign._meta, Unit._meta, Instrument._meta, ServiceType._meta
+    if name == "status":
+        sql = f"SELECT {col(c_meta.get_field('status'))} FROM {table(Campaign)} WHERE {col(c_meta.pk)} = %s"  # noqa: S608 - names from the models' metadata; the value is a parameter
+    else:
+        with_service_types = name == "campaign_service_types"
+        selected = [f"c.{col(f)}" for f in c_meta.concrete_fields]
+        selected += [f"u.{col(f)} AS zona_u_{f.attname}" for f in _fields(Unit, _UNIT_FIELDS)]
+        selected += [f"i.{col(f)} AS zona_i_{f.attname}" for f in _fields(Instrument, _INSTRUMENT_FIELDS)]
+        if with_service_types:
+            selected += [
+                f"s.{col(f)} AS zona_s_{f.attname}" for f in _fields(ServiceType, _SERVICE_TYPE_FIELDS)
+            ]
+        sql = (
+            f"SELECT {', '.join(selected)} FROM {table(Campaign)} c "  # noqa: S608 - names from the models' metadata; the value is a parameter
+            f"INNER JOIN {table(Unit)} u ON u.{col(u_meta.pk)} = c.{col(c_meta.get_field('unit'))} "
+            f"INNER JOIN {table(Instrument)} i "
+            f"ON i.{col(i_meta.pk)} = c.{col(c_meta.get_field('instrument'))} "
+        )
+        if with_service_types:
+            through = Campaign.service_types.through
+            t_meta = through._meta
+            sql += (
+                f"LEFT OUTER JOIN {table(through)} t "
+                f"ON t.{col(t_meta.get_field('campaign'))} = c.{col(c_meta.pk)} "
+                f"LEFT OUTER JOIN {table(ServiceType)} s "
+                f"ON s.{col(s_meta.pk)} = t.{col(t_meta.get_field('servicetype'))} "
+            )
+        sql += f"WHERE c.{col(c_meta.get_field('short_code'))} = %s"
+        if with_service_types:
+            sql += f" ORDER BY s.{col(s_meta.get_field('name'))}, s.{col(s_meta.pk)}"
+    _sql[key] = sql
+    return sql
+
+
+def _load(short_code: str, *, service_types: bool) -> tuple[Campaign, list[ServiceType]] | None:
+    connection = _connection_for(Campaign)
+    sql = _sql_for(connection, "campaign_service_types" if service_types else "campaign")
+    rows = list(Campaign.objects.raw(sql, [short_code]))  # one row per service type (at least one)
+    if not rows:
+        return None
+    campaign = rows[0]
+    alias = connection.alias
+    campaign.unit = _related(alias, campaign, Unit, _UNIT_FIELDS, "zona_u_")
+    campaign.instrument = _related(alias, campaign, Instrument, _INSTRUMENT_FIELDS, "zona_i_")
+    types: list[ServiceType] = []
+    if service_types:
+        types = [
+            _related(alias, row, ServiceType, _SERVICE_TYPE_FIELDS, "zona_s_")
+            for row in rows
+            if getattr(row, "zona_s_id", None) is not None
+        ]
+    return campaign, types
 
 
 def public_campaign(*, short_code: str) -> Campaign | None:
-    """The campaign behind a short link (any status), with what the form shows, or None."""
-    found = list(
-        Campaign.objects.select_related("unit", "instrument")
-        .prefetch_related("service_types")
-        .filter(short_code=short_code)
-        .order_by()[:1]
-    )
+    """The campaign behind a short link (any status) with its unit and instrument, in one query; or None.
+
+    Of the instrument only the id and content hash are read: `instrument_def` keys its in-process cache on
+    them (instrument rows are immutable) and loads the JSON definition only on a cache miss, so a request
+    neither decodes nor re-parses it. The public pages show nothing else of the instrument.
+    """
+    found = _load(short_code, service_types=False)
     return found[0] if found else None
+
+
+def public_form_campaign(*, short_code: str) -> tuple[Campaign, list[ServiceType]] | None:
+    """`public_campaign` and the service types a respondent picks from (by name), still in one query."""
+    return _load(short_code, service_types=True)
+
+
+def _campaign_status(campaign: Campaign) -> str | None:
+    """The campaign's status as stored now (one read by primary key)."""
+    connection = _connection_for(Campaign)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_for(connection, "status"), [campaign.pk])
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
 
 
 def accepts_responses(campaign: Campaign) -> bool:
@@ -324,30 +435,40 @@ class CodeRejected(ValidationError):
     pass
 
 
-@transaction.atomic
 def response_submit(
     *,
     campaign: Campaign,
     data: ResponseData,
     channel: str = Response.Channel.WEB,
     code: str = "",
+    definition: InstrumentDef | None = None,
 ) -> Response:
     """Store one public response (web or kiosk). Raises ValidationError (nothing stored) when it may not be.
 
     The request's address, user agent or any other device detail is never passed here, so it cannot
     be stored with the response.
+
+    A response is one INSERT, atomic on its own; a transaction is opened only when a one-time code is
+    spent with it (the code is used if and only if the response is stored). Wrapping the status check
+    and the INSERT in a transaction as well would add a database round trip (BEGIN/COMMIT) to every
+    submission and guarantee nothing more: a plain read does not stop a campaign being closed in between.
     """
-    status = list(Campaign.objects.filter(pk=campaign.pk).order_by().values_list("status", flat=True)[:1])
-    if status != [Campaign.Status.OPEN]:
+    if _campaign_status(campaign) != Campaign.Status.OPEN:
         raise ValidationError(_("Survei ini sedang tidak menerima jawaban."))
     if channel not in (Response.Channel.WEB, Response.Channel.KIOSK):
         raise ValidationError(_("Saluran tidak dikenal."))
-    definition = instrument_def(campaign.instrument)
+    definition = definition or instrument_def(campaign.instrument)
     problems = response_problems(campaign=campaign, data=data, definition=definition)
     if problems:
         raise ValidationError([message for _field, message in problems])
-    if campaign.require_code and not one_time_code_use(campaign=campaign, code=code):
-        raise CodeRejected(_("Kode tidak dikenal atau sudah dipakai. Periksa kode pada bukti layanan Anda."))
     response = response_build(campaign=campaign, data=data, channel=channel, definition=definition)
-    response.save()
+    if not campaign.require_code:
+        response.save()
+        return response
+    with transaction.atomic():
+        if not one_time_code_use(campaign=campaign, code=code):
+            raise CodeRejected(
+                _("Kode tidak dikenal atau sudah dipakai. Periksa kode pada bukti layanan Anda.")
+            )
+        response.save()
     return response

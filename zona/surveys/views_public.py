@@ -11,8 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,8 +29,8 @@ from .poster import poster_pdf
 
 def _campaign(short_code: str) -> Campaign:
     campaign = svc.public_campaign(short_code=short_code)
-    if campaign is None:
-        raise Http404
+    if campaign is None or campaign.status == Campaign.Status.DRAFT:
+        raise Http404  # a campaign never opened is not public yet, not even its title
     return campaign
 
 
@@ -83,12 +83,14 @@ def _fresh_token(form: PublicResponseForm) -> PublicResponseForm:
 
 @never_cache
 def form(request: HttpRequest, short_code: str) -> HttpResponse:
-    campaign = _campaign(short_code)
+    found = svc.public_form_campaign(short_code=short_code)
+    if found is None or found[0].status == Campaign.Status.DRAFT:
+        raise Http404  # a campaign never opened is not public yet, not even its title
+    campaign, service_types = found
     kiosk = _kiosk(request)
     if not svc.accepts_responses(campaign):
         return render(request, "surveys/public/closed.html", {"campaign": campaign, "unit": campaign.unit})
     definition = instrument_def(campaign.instrument)
-    service_types = list(campaign.service_types.all())
 
     def make_form(data: Any = None, initial: dict[str, Any] | None = None) -> PublicResponseForm:
         return PublicResponseForm(
@@ -124,7 +126,7 @@ def form(request: HttpRequest, short_code: str) -> HttpResponse:
     timing = svc.timing_check(bound.token)
     if bound.honeypot_filled or timing == svc.Timing.TOO_FAST:
         svc.throttle_hit(throttle)
-        page = redirect(_thanks_url(campaign, kiosk=kiosk))
+        page = HttpResponseRedirect(_thanks_url(campaign, kiosk=kiosk))
         svc.throttle_cookie(page, throttle)
         return page
     if timing in (svc.Timing.EXPIRED, svc.Timing.INVALID):
@@ -140,6 +142,7 @@ def form(request: HttpRequest, short_code: str) -> HttpResponse:
             data=bound.response_data(),
             channel=Response.Channel.KIOSK if kiosk else Response.Channel.WEB,
             code=bound.cleaned_data.get("code") or "",
+            definition=definition,
         )
     except svc.CodeRejected as exc:
         svc.throttle_hit(throttle)
@@ -157,7 +160,7 @@ def form(request: HttpRequest, short_code: str) -> HttpResponse:
             bound.add_error(None, message)
         return _render_form(request, campaign, bound, kiosk=kiosk)
     svc.throttle_hit(throttle)
-    page = redirect(_thanks_url(campaign, kiosk=kiosk))
+    page = HttpResponseRedirect(_thanks_url(campaign, kiosk=kiosk))
     svc.throttle_cookie(page, throttle)
     return page
 
