@@ -26,7 +26,7 @@ def demo(settings):
     return out.getvalue()
 
 
-def _demo_regency_has_the_promised_shape(demo):
+def assert_demo_regency_has_the_promised_shape(demo):
     assert "Demo regency loaded" in demo
     kecamatan = set(Unit.objects.filter(kind=Unit.Kind.KECAMATAN).values_list("name", flat=True))
     assert kecamatan == {
@@ -59,7 +59,7 @@ def _demo_regency_has_the_promised_shape(demo):
     assert ZiTeam.objects.filter(members__team_role="ketua").exists()
 
 
-def _demo_users_for_every_role_log_in_with_the_configured_password(demo, client):
+def assert_demo_users_for_every_role_log_in_with_the_configured_password(demo, client):
     for username in ("koordinator", "tpi1", "tpi2", "pimpinan", "pengawas"):
         assert User.objects.get(username=username).check_password("sandi-demo-uji-2026")
     for slug in Unit.objects.values_list("slug", flat=True):
@@ -92,7 +92,7 @@ def test_audit_chain_of_the_demo_verifies_and_breaks_on_a_raw_edit(demo):
     assert "changed after it was written" in broken.reason
 
 
-def _demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo):
+def assert_demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo):
     from zona.assessments.models import Assessment
 
     statuses = set(Assessment.objects.values_list("status", flat=True))
@@ -107,7 +107,7 @@ def _demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo):
     )
 
 
-def _demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo):
+def assert_demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo):
     from zona.assessments.models import Answer
     from zona.surveys.models import Campaign, Response
 
@@ -122,7 +122,7 @@ def _demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo):
 
 def test_demo_regency_is_complete_and_alive(demo, client):
     """One demo load, every read-only promise checked (the load is the slow part)."""
-    _demo_regency_has_the_promised_shape(demo)
-    _demo_users_for_every_role_log_in_with_the_configured_password(demo, client)
-    _demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo)
-    _demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo)
+    assert_demo_regency_has_the_promised_shape(demo)
+    assert_demo_users_for_every_role_log_in_with_the_configured_password(demo, client)
+    assert_demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo)
+    assert_demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo)

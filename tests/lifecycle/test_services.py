@@ -27,7 +27,7 @@ from zona.units.models import Stage
 pytestmark = pytest.mark.django_db
 
 
-def refused(unit, message: str, **kwargs) -> ValidationError:
+def assert_refused(unit, message: str, **kwargs) -> ValidationError:
     """Run a transition that must be refused with `message`, and check that nothing was written."""
     before = counts(unit)
     documents_before = Document.objects.count()
@@ -73,7 +73,7 @@ def test_happy_path_to_wbk_by_the_right_roles(regency):
 
 
 def test_skipping_a_stage_is_refused(regency):
-    refused(
+    assert_refused(
         regency.unit_a,
         "tidak dapat dipindahkan",
         to_stage=Stage.PENCANANGAN,
@@ -92,10 +92,10 @@ def test_unknown_stage_is_refused(regency):
 def test_pencanangan_needs_a_pakta_pdf_and_signatories(regency):
     unit, k = regency.unit_a, regency.koordinator
     move(unit, Stage.DITETAPKAN, k, days_ago(10))
-    refused(
+    assert_refused(
         unit, "Pakta Integritas", to_stage=Stage.PENCANANGAN, actor=k, date=days_ago(5), signatory_count=10
     )
-    refused(
+    assert_refused(
         unit,
         "penanda tangan",
         to_stage=Stage.PENCANANGAN,
@@ -104,8 +104,10 @@ def test_pencanangan_needs_a_pakta_pdf_and_signatories(regency):
         files=[pdf()],
         signatory_count=0,
     )
-    refused(unit, "penanda tangan", to_stage=Stage.PENCANANGAN, actor=k, date=days_ago(5), files=[pdf()])
-    refused(
+    assert_refused(
+        unit, "penanda tangan", to_stage=Stage.PENCANANGAN, actor=k, date=days_ago(5), files=[pdf()]
+    )
+    assert_refused(
         unit,
         "Tanggal wajib diisi",
         to_stage=Stage.PENCANANGAN,
@@ -120,7 +122,7 @@ def test_a_png_renamed_pdf_is_refused_as_pakta(regency):
     unit, k = regency.unit_a, regency.koordinator
     move(unit, Stage.DITETAPKAN, k, days_ago(10))
     blobs = Blob.objects.count()
-    refused(
+    assert_refused(
         unit,
         "bukan PDF",
         to_stage=Stage.PENCANANGAN,
@@ -135,7 +137,7 @@ def test_a_png_renamed_pdf_is_refused_as_pakta(regency):
 def test_a_real_png_is_refused_as_pakta_too(regency):
     unit, k = regency.unit_a, regency.koordinator
     move(unit, Stage.DITETAPKAN, k, days_ago(10))
-    refused(
+    assert_refused(
         unit,
         "hanya pdf",
         to_stage=Stage.PENCANANGAN,
@@ -148,9 +150,11 @@ def test_a_real_png_is_refused_as_pakta_too(regency):
 
 def test_dates_may_not_be_in_the_future_nor_before_the_previous_move(regency):
     unit, k = regency.unit_a, regency.koordinator
-    refused(unit, "masa depan", to_stage=Stage.DITETAPKAN, actor=k, date=today() + dt.timedelta(days=1))
+    assert_refused(
+        unit, "masa depan", to_stage=Stage.DITETAPKAN, actor=k, date=today() + dt.timedelta(days=1)
+    )
     move(unit, Stage.DITETAPKAN, k, days_ago(10))
-    refused(
+    assert_refused(
         unit,
         "sebelum tanggal tahap sebelumnya",
         to_stage=Stage.PENCANANGAN,
@@ -165,9 +169,9 @@ def test_dates_may_not_be_in_the_future_nor_before_the_previous_move(regency):
 def test_wbk_needs_sk_number_and_date(regency):
     unit, k = regency.unit_a, regency.koordinator
     walk(unit, k, PATH_TO_WBK[:-1], [days_ago(n) for n in (800, 790, 780, 400, 390, 380)])
-    refused(unit, "Nomor SK", to_stage=Stage.WBK, actor=k, date=days_ago(5), sk_date=days_ago(5))
-    refused(unit, "Tanggal SK", to_stage=Stage.WBK, actor=k, date=days_ago(5), sk_number="KEP-1")
-    refused(
+    assert_refused(unit, "Nomor SK", to_stage=Stage.WBK, actor=k, date=days_ago(5), sk_date=days_ago(5))
+    assert_refused(unit, "Tanggal SK", to_stage=Stage.WBK, actor=k, date=days_ago(5), sk_number="KEP-1")
+    assert_refused(
         unit,
         "Tanggal SK tidak boleh di masa depan",
         to_stage=Stage.WBK,
@@ -209,7 +213,7 @@ def test_evaluator_moves_assigned_unit_but_not_another(regency):
 def test_proposal_needs_a_year_of_building(regency):
     unit, k = regency.unit_a, regency.koordinator
     walk(unit, k, PATH_TO_WBK[:5], [days_ago(n) for n in (400, 390, 300, 20, 10)])
-    refused(unit, "sekurang-kurangnya 1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=days_ago(1))
+    assert_refused(unit, "sekurang-kurangnya 1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=days_ago(1))
 
 
 def test_proposal_before_a_year_with_an_exception_reason_is_recorded(regency):
@@ -231,7 +235,7 @@ def test_proposal_exactly_one_year_after_building_started_is_allowed(regency):
         PATH_TO_WBK[:5],
         [start, start, start, start + dt.timedelta(days=100), start + dt.timedelta(days=200)],
     )
-    refused(unit, "1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=dt.date(start.year + 1, 3, 9))
+    assert_refused(unit, "1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=dt.date(start.year + 1, 3, 9))
     move(unit, Stage.DIUSULKAN, k, dt.date(start.year + 1, 3, 10))
 
 
@@ -258,7 +262,7 @@ def test_no_new_wbk_proposal_for_two_years_after_revocation(regency):
     )
     unit.refresh_from_db()
     assert Stage.DIUSULKAN not in allowed_next_stages(unit=unit, user=k)
-    refused(
+    assert_refused(
         unit,
         "2 tahun setelah pencabutan",
         to_stage=Stage.DIUSULKAN,
@@ -286,7 +290,7 @@ def test_proposal_after_the_two_year_bar_is_allowed(regency):
 def test_wbbm_without_a_prior_wbk_is_refused(regency):
     unit, k = regency.unit_a, regency.koordinator
     walk(unit, k, PATH_TO_WBK[:-1], [days_ago(n) for n in (800, 790, 780, 400, 390, 380)])
-    refused(
+    assert_refused(
         unit,
         "sudah berpredikat Menuju WBK",
         to_stage=Stage.WBBM,
@@ -306,7 +310,7 @@ def test_wbbm_after_a_revoked_wbk_is_refused(regency):
         [Stage.DICABUT, Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI, Stage.EVALUASI_TPI, Stage.DIUSULKAN],
         [days_ago(n) for n in (1500, 1490, 200, 190, 100)],
     )
-    refused(
+    assert_refused(
         unit,
         "sudah berpredikat Menuju WBK",
         to_stage=Stage.WBBM,
@@ -327,7 +331,7 @@ def test_wbk_unit_goes_on_toward_wbbm(regency):
         [days_ago(n) for n in (1000, 300, 200)],
     )
     move(unit, Stage.DIUSULKAN, k, days_ago(100))
-    refused(
+    assert_refused(
         unit,
         "sudah memegang predikat Menuju WBK",
         to_stage=Stage.WBK,
@@ -351,7 +355,7 @@ def test_wbbm_toward_proposal_also_needs_a_year_after_wbk(regency):
         [Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI, Stage.EVALUASI_TPI],
         [days_ago(n) for n in (200, 150, 100)],
     )
-    refused(unit, "1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=days_ago(5))
+    assert_refused(unit, "1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=days_ago(5))
 
 
 def test_documents_of_another_unit_cannot_be_attached(regency):
@@ -366,7 +370,7 @@ def test_documents_of_another_unit_cannot_be_attached(regency):
         kind=Document.Kind.PAKTA_INTEGRITAS,
     )
     move(r.unit_a, Stage.DITETAPKAN, r.koordinator, days_ago(10))
-    refused(
+    assert_refused(
         r.unit_a,
         "bukan milik unit ini",
         to_stage=Stage.PENCANANGAN,
