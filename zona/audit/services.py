@@ -127,26 +127,16 @@ def audit_record(
 
 
 def _instansi_of(obj: models.Model) -> int | None:
-    from zona.units.models import Instansi
+    from zona.accounts.permissions import instansi_id_of
 
-    if isinstance(obj, Instansi):
-        return obj.pk
-    for attr in ("instansi_id",):
-        if hasattr(obj, attr):
-            return getattr(obj, attr)
-    unit = _unit_obj(obj)
-    return unit.instansi_id if unit is not None else None
+    return instansi_id_of(obj)
 
 
 def _unit_of(obj: models.Model) -> int | None:
-    unit = _unit_obj(obj)
-    return unit.pk if unit is not None else None
-
-
-def _unit_obj(obj: models.Model) -> Any:
     from zona.accounts.permissions import unit_of
 
-    return unit_of(obj)
+    unit = unit_of(obj)
+    return unit.pk if unit is not None else None
 
 
 @dataclass(frozen=True)
