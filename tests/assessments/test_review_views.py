@@ -319,4 +319,5 @@ def test_review_page_costs_the_same_queries_with_no_or_all_answers(client, regen
         response = client.get(page)
     assert response.status_code == 200 and response.content.decode().count("<article") == 113
     assert len(full) == len(empty), [q["sql"] for q in full.captured_queries]
-    assert len(full) <= 16, "\n".join(q["sql"][:150] for q in full.captured_queries)
+    # 16 for the page, plus one for the evaluators named for the current stage (separation of duties)
+    assert len(full) <= 17, "\n".join(q["sql"][:150] for q in full.captured_queries)

@@ -72,6 +72,13 @@ class ReviewStage(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="stages")
     order = models.PositiveSmallIntegerField(_("urutan"))
     name = models.CharField(_("nama tahap"), max_length=80)
+    evaluators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evaluator yang bertugas"),
+        help_text=_("Kosong: setiap evaluator TPI unit dapat bertindak pada tahap ini."),
+    )
 
     class Meta:
         verbose_name = _("tahap reviu")

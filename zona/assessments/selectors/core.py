@@ -32,6 +32,18 @@ def tpi_visible(user: Any, assessment: Assessment) -> bool:
     return bool(permissions.roles_for(user, assessment.unit) & TPI_WATCHERS)
 
 
+def may_act_at_stage(user: Any, assessment: Assessment, stage: ReviewStage) -> bool:
+    """An evaluator of the unit's TPI team, and, when the coordinator named the stage's evaluators,
+    one of them: so that the stages of a review are not all done by one person."""
+    if not permissions.can(user, permissions.Action.REVIEW, assessment):
+        return False
+    named = getattr(stage, "_evaluator_ids", None)
+    if named is None:  # asked once per stage object, however many items a page checks
+        named = set(stage.evaluators.values_list("pk", flat=True))
+        stage._evaluator_ids = named  # type: ignore[attr-defined]
+    return not named or user.pk in named
+
+
 @lru_cache(maxsize=16)
 def _engine(framework_pk: int) -> Framework:
     return FrameworkRow.objects.get(pk=framework_pk).engine()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -262,3 +263,42 @@ def period_list_rows(*, user: Any) -> list[PeriodRow]:
         )
         for period in periods
     ]
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: ReviewStage
+    assigned: list[Any]
+
+
+def period_stage_rows(*, stages: Sequence[ReviewStage]) -> list[StageRow]:
+    """Each review stage with the evaluators named for it (none: every evaluator of the unit's team)."""
+    if not stages:
+        return []
+    from zona.accounts.models import User
+
+    through = ReviewStage.evaluators.through
+    pairs = list(
+        through.objects.filter(reviewstage_id__in=[s.pk for s in stages]).values_list(
+            "reviewstage_id", "user_id"
+        )
+    )
+    users = {u.pk: u for u in User.objects.filter(pk__in={user for _, user in pairs})}
+    return [
+        StageRow(stage, sorted((users[u] for s, u in pairs if s == stage.pk), key=str)) for stage in stages
+    ]
+
+
+def period_evaluators(*, period: Period) -> list[Any]:
+    """The instansi's TPI evaluators (whom the coordinator may name for a stage)."""
+    from zona.accounts.models import Role, User
+
+    return list(
+        User.objects.filter(
+            role_assignments__role=Role.EVALUATOR,
+            role_assignments__instansi_id=period.instansi_id,
+            role_assignments__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )

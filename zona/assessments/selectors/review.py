@@ -29,7 +29,7 @@ from zona.lke.numbers import format_id
 from zona.lke.scoring import ScoreResult, score
 
 from ..models import Answer, AnswerRevision, Assessment, Evidence, ReturnedItem, ReviewStage
-from .core import canonical, effective_answers, engine_for
+from .core import canonical, effective_answers, engine_for, may_act_at_stage
 
 HASIL = "hasil"
 
@@ -113,8 +113,8 @@ def may_review(user: Any, assessment: Assessment) -> bool:
     """The user may write the current stage's answers now (an evaluator, while the review is running)."""
     return (
         assessment.status == Assessment.Status.IN_REVIEW
-        and assessment.current_stage_id is not None
-        and permissions.can(user, Action.REVIEW, assessment)
+        and assessment.current_stage is not None
+        and may_act_at_stage(user, assessment, assessment.current_stage)
     )
 
 

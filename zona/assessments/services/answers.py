@@ -15,7 +15,7 @@ from zona.audit.services import audit_record
 from zona.lke.answers import InvalidAnswer, answer_to_json, parse_answer
 
 from ..models import Answer, AnswerRevision, Assessment, Period, ReturnedItem, ReviewStage
-from ..selectors.core import engine_for
+from ..selectors.core import engine_for, may_act_at_stage
 
 
 class AnswerConflict(Exception):
@@ -59,6 +59,8 @@ def _check_may_write(
         return
     if not permissions.can(actor, Action.REVIEW, assessment):
         raise PermissionDenied(_("Hanya evaluator TPI unit ini yang dapat mengisi jawaban reviu."))
+    if not may_act_at_stage(actor, assessment, stage):
+        raise PermissionDenied(_("Tahap %(stage)s ditugaskan kepada evaluator lain.") % {"stage": stage.name})
     if assessment.status != Assessment.Status.IN_REVIEW or assessment.current_stage_id != stage.pk:
         raise ValidationError(
             _("Butir %(code)s tidak dapat direviu pada tahap %(stage)s sekarang.")

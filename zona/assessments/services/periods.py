@@ -179,3 +179,37 @@ def _copy_previous(assessment: Assessment, actor: Any) -> None:
             "same_framework": same_framework,
         },
     )
+
+
+@transaction.atomic
+def stage_evaluators_set(*, stage: ReviewStage, users: Sequence[Any], actor: Any) -> ReviewStage:
+    """Name who acts at a review stage (empty: every evaluator of the unit's TPI team may)."""
+    period = stage.period
+    if not permissions.can(actor, Action.MANAGE, period.instansi):
+        raise PermissionDenied(_("Hanya koordinator yang dapat menugaskan evaluator."))
+    from zona.accounts.models import Role, RoleAssignment
+
+    evaluators = set(
+        RoleAssignment.objects.filter(
+            role=Role.EVALUATOR, instansi=period.instansi, revoked_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    outsiders = [u.get_username() for u in users if u.pk not in evaluators]
+    if outsiders:
+        raise ValidationError(
+            {
+                "evaluators": _("Bukan evaluator TPI instansi ini: %(names)s.")
+                % {"names": ", ".join(outsiders)}
+            }
+        )
+    before = sorted(stage.evaluators.values_list("pk", flat=True))
+    stage.evaluators.set(users)
+    after = sorted(u.pk for u in users)
+    if before != after:
+        audit_record(
+            event="period.stage_evaluators",
+            actor=actor,
+            obj=period,
+            changes={"stage": stage.name, "evaluators": [before, after]},
+        )
+    return stage

@@ -26,7 +26,7 @@ from zona.audit.services import audit_record
 from zona.lke.answers import answer_to_json
 
 from ..models import Assessment, Period, ReturnedItem, ReviewStage
-from ..selectors.core import assessment_score, effective_answers, engine_for
+from ..selectors.core import assessment_score, effective_answers, engine_for, may_act_at_stage
 from ..selectors.review import Completeness, assessment_completeness
 
 __all__ = [
@@ -76,6 +76,8 @@ def _stages(assessment: Assessment) -> list[ReviewStage]:
 def _check_current_stage(assessment: Assessment, stage: ReviewStage, actor: Any) -> None:
     if not permissions.can(actor, Action.REVIEW, assessment):
         raise PermissionDenied(_("Hanya evaluator TPI unit ini yang dapat mereviu penilaian ini."))
+    if not may_act_at_stage(actor, assessment, stage):
+        raise PermissionDenied(_("Tahap %(stage)s ditugaskan kepada evaluator lain.") % {"stage": stage.name})
     if assessment.status != Assessment.Status.IN_REVIEW or assessment.current_stage_id != stage.pk:
         raise ValidationError(
             _("Penilaian tidak sedang direviu pada tahap %(stage)s (status: %(status)s).")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zona.accounts import permissions
 from zona.accounts.decorators import zona_login_required
@@ -16,8 +17,8 @@ from zona.units.selectors import manageable_instansi
 
 from ..forms_periods import OverviewFilterForm, PeriodForm
 from ..models import Period, ReviewStage
-from ..selectors.overview import period_list_rows, period_overview
-from ..services.periods import period_open
+from ..selectors.overview import period_evaluators, period_list_rows, period_overview, period_stage_rows
+from ..services.periods import period_open, stage_evaluators_set
 
 
 @zona_login_required
@@ -62,6 +63,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stages = list(ReviewStage.objects.filter(period=period).order_by("order"))
     filter_form = OverviewFilterForm(request.GET or None, stages=stages)
     overview = period_overview(period=period, user=request.user, filters=filter_form.filters(), stages=stages)
+    can_manage = permissions.can(request.user, Action.MANAGE, period.instansi)
     return render(
         request,
         "assessments/period_detail.html",
@@ -69,6 +71,27 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "overview": overview,
             "filter_form": filter_form,
-            "can_manage": permissions.can(request.user, Action.MANAGE, period.instansi),
+            "can_manage": can_manage,
+            "stage_rows": period_stage_rows(stages=stages),
+            "evaluators": period_evaluators(period=period) if can_manage else [],
         },
     )
+
+
+@zona_login_required
+@require_POST
+def stage_evaluators(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    period = get_object_or_404(Period.objects.select_related("instansi"), pk=pk)
+    permissions.get_object_or_deny(request.user, Action.MANAGE, Instansi.objects.all(), pk=period.instansi_id)
+    stage = get_object_or_404(
+        ReviewStage.objects.select_related("period__instansi"), pk=stage_pk, period=period
+    )
+    wanted = {value for value in request.POST.getlist("evaluators") if value.isdigit()}
+    users = [user for user in period_evaluators(period=period) if str(user.pk) in wanted]
+    try:
+        stage_evaluators_set(stage=stage, users=users, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Evaluator tahap %(stage)s disimpan.") % {"stage": stage.name})
+    return redirect("assessments:period_detail", pk=period.pk)
