@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from zona.audit.services import audit_record
+from zona.core.versioned import canonical_definition, definition_hash
 from zona.lke.framework import Framework as EngineFramework
 from zona.lke.framework import build_framework, read_framework_data
 
@@ -28,16 +27,6 @@ class LoadResult:
 
 def shipped_framework_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.yaml"))
-
-
-def canonical_definition(data: dict[str, Any]) -> dict[str, Any]:
-    """The file's data as plain JSON (dates as ISO text), so that it hashes and stores the same way."""
-    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
-
-
-def definition_hash(definition: dict[str, Any]) -> str:
-    text = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def framework_load_file(*, path: Path) -> LoadResult:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from zona.accounts import permissions
 from zona.accounts.permissions import Action
 from zona.audit.services import audit_record
+from zona.core.versioned import canonical_definition, definition_hash
 from zona.lke.numbers import format_id, to_fraction
 from zona.units.models import ServiceType, Unit
 
@@ -52,25 +51,16 @@ def shipped_instrument_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.yaml"))
 
 
-def _canonical(data: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
-
-
-def _hash(definition: dict[str, Any]) -> str:
-    text = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def instrument_load_file(*, path: Path) -> LoadResult:
     """Load one instrument file; raises InstrumentInvalid (nothing written) when it does not validate."""
-    definition = _canonical(read_instrument_data(path))
+    definition = canonical_definition(read_instrument_data(path))
     return instrument_load_definition(definition=definition, parsed=parse_instrument(definition))
 
 
 @transaction.atomic
 def instrument_load_definition(*, definition: dict[str, Any], parsed: InstrumentDef) -> LoadResult:
     """Idempotent: an unchanged file is a no-op; a changed one becomes the next version (old ones stay)."""
-    content_hash = _hash(definition)
+    content_hash = definition_hash(definition)
     existing = Instrument.objects.filter(code=parsed.code, content_hash=content_hash).first()
     if existing is not None:
         return LoadResult(existing, created=False)
