@@ -173,6 +173,13 @@ class Framework:
     def area(self, number: int) -> Area:
         return next(area for area in self.areas if area.number == number)
 
+    def subtree_nodes(self, code: str) -> list[str]:
+        """The node and every node below it, in the framework's order (items not included)."""
+        result = [code]
+        for child in self.nodes[code].children:
+            result.extend(self.subtree_nodes(child))
+        return result
+
     def ancestors(self, code: str) -> list[str]:
         """Node codes from the indicator of `code` (item or node) up to its root."""
         node_code = self.items[code].indicator if code in self.items else code

@@ -138,7 +138,7 @@ class ScoreResult:
             },
             "hasil_detail": {
                 code: num(self.node_scores.get(code))
-                for code in _subtree_nodes(fw, fw.components["hasil"])
+                for code in fw.subtree_nodes(fw.components["hasil"])
                 if code != fw.components["hasil"]
             },
             "predicates": {
@@ -169,13 +169,6 @@ class ScoreResult:
             ],
             "settings": fw.settings.as_dict(),
         }
-
-
-def _subtree_nodes(framework: Framework, code: str) -> list[str]:
-    result = [code]
-    for child in framework.nodes[code].children:
-        result.extend(_subtree_nodes(framework, child))
-    return result
 
 
 def item_share(framework: Framework, item: Item) -> Fraction | None:

@@ -95,13 +95,6 @@ def _figures(
     return Figures(unit.to_dict(), tpi.to_dict(), stage.name if stage else "")
 
 
-def _subtree(framework: Framework, code: str) -> list[str]:
-    codes = [code]
-    for child in framework.nodes[code].children:
-        codes.extend(_subtree(framework, child))
-    return codes
-
-
 def _node_row(framework: Framework, code: str, unit: ScoreResult, tpi: ScoreResult, d: int) -> dict[str, Any]:
     node = framework.nodes[code]
     value = tpi.node(code)
@@ -154,7 +147,7 @@ def lhe_context(assessment: Assessment, *, draft: bool) -> dict[str, Any]:
         rows = [
             _node_row(framework, code, unit, tpi, d)
             for root in area.nodes
-            for code in _subtree(framework, root)
+            for code in framework.subtree_nodes(root)
             if framework.nodes[code].is_indicator
         ]
         areas.append(
@@ -169,7 +162,7 @@ def lhe_context(assessment: Assessment, *, draft: bool) -> dict[str, Any]:
             }
         )
     hasil_root = framework.components["hasil"]
-    hasil_rows = [_node_row(framework, code, unit, tpi, d) for code in _subtree(framework, hasil_root)]
+    hasil_rows = [_node_row(framework, code, unit, tpi, d) for code in framework.subtree_nodes(hasil_root)]
 
     findings = _findings(assessment, framework, unit_layer.answers, tpi_layer.answers)
     recommendations = [
