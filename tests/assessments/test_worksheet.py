@@ -65,7 +65,8 @@ def test_worksheet_shows_every_item_of_the_lke_with_its_controls(client, regency
     # percent with named inputs, index 0-4 in steps of 0.01, hasil items rendered like any other
     assert 'name="input_agen"' in html and 'id="hitung-A-II-1-i-a"' in html
     assert re.search(r'name="value" id="nilai-B-I-a" value=""', html)
-    assert 'max="4" step="0.01"' in html
+    # numbers are text inputs read by autosave.js (a type=number in an English browser turns 3,12 into 312)
+    assert 'data-number="index" data-min="0" data-max="4"' in html and 'type="number"' not in html
     assert 'id="area-hasil"' in html and "Laporan survei persepsi anti korupsi" in html
     assert html.count('<form id="form-') == 113
 
@@ -182,7 +183,7 @@ def test_stale_version_gets_the_conflict_fragment_and_saves_nothing(client, rege
     assert "Pakai nilai terbaru" in html and "Timpa dengan jawaban saya" in html
     assert re.search(r'value="C" checked', html)  # the person's typed value stays visible
     assert 'name="version" id="versi-A-I-1-i-b" value="1"' in html  # overwriting posts the newer version
-    assert 'hx-trigger="submit"' in html  # no silent autosave over the newer value
+    assert 'data-autosave="submit"' in html  # no silent autosave over the newer value
     assert Answer.objects.get(item_code="A.I.1.i.b").value == "A"
 
     assert 'name="whole" value="1"' in html

@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sesi/", views.session_state, name="session"),
     path("otp/", views.otp_verify, name="otp_verify"),
     path("otp/atur/", views.otp_setup, name="otp_setup"),
     path("sandi/lupa/", views.password_reset, name="password_reset"),

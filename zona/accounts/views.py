@@ -10,12 +10,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
@@ -41,6 +43,19 @@ class LoginView(auth_views.LoginView):
             query = urlencode({"next": self.get_success_url()})
             return redirect(f"{reverse('accounts:otp_verify')}?{query}")
         return response
+
+
+@never_cache
+@require_GET
+@zona_login_required
+def session_state(request: HttpRequest) -> JsonResponse:
+    """For scripts after a re-login: the session is good, and the CSRF token to send from now on.
+
+    Logging in rotates the CSRF token, so a page that was open before must take the new one; anonymous
+    or not past TOTP, `zona_login_required` answers 401 with where to log in.
+    """
+    user = cast(User, request.user)
+    return JsonResponse({"authenticated": True, "username": user.username, "csrf_token": get_token(request)})
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:

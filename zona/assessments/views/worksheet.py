@@ -26,10 +26,11 @@ from zona.accounts import permissions
 from zona.accounts.decorators import zona_login_required
 from zona.accounts.permissions import Action
 from zona.documents.views import safe_filename
-from zona.lke.answers import answer_display
+from zona.lke.answers import InvalidAnswer, answer_display, parse_answer
+from zona.lke.framework import Framework
 
 from ..forms_worksheet import AssignmentForm, CommentForm, EvidenceLinkForm, EvidenceUploadForm, posted_answer
-from ..models import Assessment, Evidence
+from ..models import Answer, Assessment, Evidence
 from ..selectors.core import canonical, engine_for
 from ..selectors.worksheet import (
     Filters,
@@ -45,6 +46,9 @@ from ..services.collab import assignment_set, comment_add
 from ..services.evidence import evidence_attach_document, evidence_link, evidence_remove, evidence_upload
 
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
+# what became of an HTMX save, for the autosave script: saved, conflict (the newer value is shown) or
+# invalid (refused with a message); the fragments themselves are the same as for plain HTMX
+SAVE_OUTCOME = "X-Zona-Save"
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -97,6 +101,7 @@ def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "filters": filters,
             "area_choices": [(str(area.number), f"{area.number}. {area.name}") for area in framework.areas],
+            "autosave_texts": autosave_texts(),
         },
     )
 
@@ -124,13 +129,55 @@ def _item_context(
     return context
 
 
-def _item_response(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def autosave_texts() -> dict[str, str]:
+    """What the autosave script says, translated here (the script is a static file)."""
+    return {
+        "saving": _("Menyimpan…"),
+        "queued": _("Belum tersimpan: menunggu giliran…"),
+        "failed": _("Gagal menyimpan — coba lagi."),
+        "failed_retry": _("Gagal menyimpan — mencoba lagi dalam %(s)s detik."),
+        "offline": _(
+            "Gagal menyimpan: tidak ada jaringan. Jawaban disimpan di peramban ini dan dikirim lagi."
+        ),
+        "server_error": _("Gagal menyimpan: server menjawab %(status)s."),
+        "refused": _("Tidak disimpan: server menolak isian ini (lihat pesan di atas)."),
+        "forbidden": _("Tidak disimpan: Anda tidak lagi dapat mengubah butir ini."),
+        "conflict": _("Belum disimpan: butir ini diubah orang lain; pilih nilai yang dipakai."),
+        "restored": _("Jawaban yang belum terkirim dipulihkan dari peramban ini; mengirim…"),
+        "restored_saved": _("(dipulihkan dari peramban ini)"),
+        "restored_hidden": _(
+            "%(n)s jawaban belum terkirim untuk butir yang tidak tampil dengan saringan ini: %(codes)s."
+        ),
+        "login_needed": _("Belum disimpan: sesi Anda berakhir. Masuk lagi; jawaban dikirim setelahnya."),
+        "invalid": _("Belum disimpan: perbaiki isian yang ditandai."),
+        "retry": _("Coba lagi"),
+        "nan": _("%(field)s: “%(raw)s” bukan angka. Tulis misalnya 3,12."),
+        "ambiguous": _(
+            "%(field)s: “%(raw)s” bisa berarti dua hal. Tulis ribuan tanpa titik (1234) "
+            "atau desimal dengan koma (1,234)."
+        ),
+        "negative": _("%(field)s: tidak boleh negatif."),
+        "too_big": _("%(field)s: paling besar %(max)s."),
+        "too_long": _("%(field)s: terlalu panjang."),
+        "login_failed": _("Nama pengguna atau kata sandi salah, atau akun dikunci sementara."),
+        "login_otp": _("Akun Anda memakai kode autentikator: masuk di tab baru, lalu tekan Coba lagi."),
+        "login_error": _("Tidak dapat menghubungi server. Periksa jaringan, lalu coba lagi."),
+        "unsaved": _("Ada jawaban yang belum tersimpan."),
+    }
+
+
+def _item_response(
+    request: HttpRequest, context: dict[str, Any], status: int = 200, outcome: str = ""
+) -> HttpResponse:
     """The whole item (with the score badges out of band); as a page of its own without HTMX."""
     if not _is_htmx(request):
+        context.setdefault("autosave_texts", autosave_texts())
         return render(request, "assessments/worksheet_item.html", context, status=status)
     response = render(request, "assessments/partials/_ws_item_response.html", context)
     response["HX-Retarget"] = f'[id="item-{context["row"].item.code}"]'
     response["HX-Reswap"] = "outerHTML"
+    if outcome:
+        response[SAVE_OUTCOME] = outcome
     return response
 
 
@@ -158,6 +205,9 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
     except AnswerConflict as exc:
         newer = exc.answer
+        if _already_saved(framework, code, newer, posted, request.user):
+            # a retried autosave whose first attempt was stored but whose answer was lost on the way back
+            return _saved_response(request, assessment, code, newer.updated_at)
         newer_by = person(newer.updated_by) if newer.updated_by_id else ""
         context = _item_context(
             request,
@@ -173,15 +223,32 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             },
         )
         context["row"] = _with_version(context["row"], newer.version)
-        return _item_response(request, context, status=409)
+        return _item_response(request, context, status=409, outcome="conflict")
     except PermissionDenied:
         raise _deny(request, assessment, Action.CHANGE) from None
     except ValidationError as exc:
         context = _item_context(request, assessment, code, posted=posted, error=" ".join(exc.messages))
         if posted["version"] is not None:
             context["row"] = _with_version(context["row"], posted["version"])
-        return _item_response(request, context, status=400)
-    saved_at = timezone.localtime(result.answer.updated_at)
+        return _item_response(request, context, status=400, outcome="invalid")
+    return _saved_response(request, assessment, code, result.answer.updated_at)
+
+
+def _already_saved(framework: Framework, code: str, newer: Answer, posted: dict[str, Any], user: Any) -> bool:
+    """The newer answer is this very one, saved by this person (same value and narrative)."""
+    if newer.pk is None or newer.updated_by_id != user.pk:
+        return False
+    if newer.narrative != (posted["narrative"] or "").strip():
+        return False
+    try:
+        mine = parse_answer(framework, framework.items[code], posted["value"])
+    except InvalidAnswer:
+        return False
+    return canonical(framework, code, newer.value) == mine
+
+
+def _saved_response(request: HttpRequest, assessment: Assessment, code: str, updated_at: Any) -> HttpResponse:
+    saved_at = timezone.localtime(updated_at)
     if not _is_htmx(request):
         messages.success(
             request,
@@ -190,8 +257,10 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return redirect(_worksheet_url(assessment, code))
     context = _item_context(request, assessment, code, saved_at=saved_at)
     if request.POST.get("whole"):  # after a conflict or an error: redraw the item without the message
-        return _item_response(request, context)
-    return render(request, "assessments/partials/_ws_saved.html", context)
+        return _item_response(request, context, outcome="saved")
+    response = render(request, "assessments/partials/_ws_saved.html", context)
+    response[SAVE_OUTCOME] = "saved"
+    return response
 
 
 def _with_version(row: ItemRow, version: int) -> ItemRow:
