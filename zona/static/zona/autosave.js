@@ -410,8 +410,14 @@
       return;
     }
     if (response.status === 403) {
-      // a CSRF token rotated by a login in another tab, or the item was locked meanwhile
-      if (!state.tokenRetried && (await refreshSession()) === "ok") {
+      // the CSRF check failed (the session and its cookie are gone, or a login in another tab rotated
+      // the token), or the item was locked meanwhile: ask the session which
+      const session = state.tokenRetried ? "" : await refreshSession();
+      if (session === "login") {
+        loginNeeded(code);
+        return;
+      }
+      if (session === "ok") {
         state.tokenRetried = true;
         send(code);
         return;
