@@ -68,6 +68,16 @@ def test_network_failure_shows_gagal_and_the_answer_is_stored_when_it_returns_al
     assert _stored("A.I.1.i.a") == "Ya"
     assert _pending_keys(page) == []
 
+    # a 500 is a failure too, retried until the server answers
+    page.route(SAVES, lambda route: route.fulfill(status=500, body="Server Error"))
+    broken = page.locator('[id="item-A.I.1.iii.a"]')
+    broken.locator('input[name="value"][value="D"]').check()
+    expect(broken.get_by_role("status")).to_contain_text("server menjawab 500")
+    assert _stored("A.I.1.iii.a") is None
+    page.unroute(SAVES)
+    expect(broken.get_by_role("status")).to_contain_text("Tersimpan", timeout=10000)
+    assert _stored("A.I.1.iii.a") == "D"
+
     # offline again, two items changed; someone else saves one of them meanwhile; then a reload
     page.route(SAVES, _abort_saves)
     second = page.locator('[id="item-A.I.1.i.b"]')
@@ -86,6 +96,10 @@ def test_network_failure_shows_gagal_and_the_answer_is_stored_when_it_returns_al
     page.on("dialog", on_dialog)
     page.reload()
     assert warned == ["beforeunload"]  # leaving with unsaved answers warns
+    # another area, whose filter hides them: the page says which answers this browser still holds
+    _open(page, base, assessment, "area=2")
+    expect(page.get_by_text("2 jawaban belum terkirim")).to_contain_text("A.I.1.i.b, A.I.1.ii.b")
+    _open(page, base, assessment)
     second = page.locator('[id="item-A.I.1.i.b"]')
     expect(second.locator('input[name="value"][value="B"]')).to_be_checked()  # put back from localStorage
     expect(second.get_by_role("status")).to_contain_text("Gagal menyimpan")

@@ -774,7 +774,7 @@
     });
     const banner = document.getElementById("ws-autosave-elsewhere");
     if (banner && elsewhere.length) {
-      banner.textContent = fmt(T.restored_hidden, { n: elsewhere.length, codes: elsewhere.join(", ") });
+      banner.textContent = fmt(T.restored_hidden, { n: elsewhere.length, codes: elsewhere.sort().join(", ") });
       banner.hidden = false;
       const main = document.getElementById("main");
       if (main) {
