@@ -209,6 +209,19 @@ def test_english_browser_reads_3_comma_12_as_three_point_twelve(live_server, eng
     framework = engine_for(assessment)
     assert canonical(framework, "B.I.a", _stored("B.I.a")) == Fraction(78, 25)
 
+    # typed but not yet left (no change event) when the page is reloaded: kept, put back and sent
+    survey = page.locator('[id="item-B.II.a"]')
+    survey.get_by_label("Nilai indeks (0–4)").fill("2,75")
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some((k) => k.includes(':B.II.a:'))"
+    )  # kept half a second after the last keystroke
+    page.on("dialog", lambda dialog: dialog.accept())  # the beforeunload warning
+    page.reload()
+    survey = page.locator('[id="item-B.II.a"]')
+    expect(survey.get_by_label("Nilai indeks (0–4)")).to_have_value("2,75")
+    expect(survey.get_by_role("status")).to_contain_text("Tersimpan")
+    assert canonical(framework, "B.II.a", _stored("B.II.a")) == Fraction(11, 4)
+
     # the rule for reading numbers, whatever the browser's language (documented in autosave.js)
     readings = page.evaluate(
         """() => Object.fromEntries(["3,12", "3.12", "1.234,5", "1,234.5", "1.234.567", "0.125", "-2",

@@ -646,7 +646,7 @@
       state.draftTimer = setTimeout(function () {
         // typed but not yet changed (no blur): keep it too, so that a reload does not lose it
         const clean = Array.from(form.querySelectorAll("input[data-number]")).every((i) => !fieldProblem(i));
-        if (state.dirty && !state.pending && clean) {
+        if (state.dirty && !state.pending && clean && form.dataset.autosave === "change") {
           remember(form.dataset.item, { fields: snapshot(form), base: versionOf(form), at: Date.now() });
         }
       }, 500);
