@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last so that request.user is known for the 413 page; nothing before it reads the body.
+    "zona.documents.limits.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "zona.urls"
@@ -151,6 +153,12 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 
 # Uploaded files (evidence, Pakta Integritas): size limit in megabytes, checked by content type.
 ZONA_UPLOAD_MAX_MB = int(os.environ.get("ZONA_UPLOAD_MAX_MB", "20"))
+# A whole request body (all files of one upload plus the form) is refused over this, before it is read.
+ZONA_REQUEST_MAX_MB = int(os.environ.get("ZONA_REQUEST_MAX_MB", str(ZONA_UPLOAD_MAX_MB + 1)))
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "zona.documents.limits.CappedTemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ZONA_DEMO_PASSWORD = os.environ.get("ZONA_DEMO_PASSWORD", "zona-demo-2026")
 
