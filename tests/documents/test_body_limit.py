@@ -6,8 +6,8 @@ import io
 import time
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, override_settings
 
 from tests.assessments.helpers import assessment_of, open_period
@@ -26,7 +26,7 @@ class CountingBody(io.RawIOBase):
         self.size = size
         self.read_bytes = 0
         self.head = (
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"uploads\"; filename=\"besar.pdf\"\r\n"
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="uploads"; filename="besar.pdf"\r\n'
             "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
         ).encode()
 
@@ -125,7 +125,7 @@ def test_htmx_refusal_is_placed_on_top_of_the_forms_target(operator_client, uplo
 
 
 def test_a_chunked_body_without_length_is_not_read(operator_client, upload_url):
-    status, html, read, _ = _post(upload_url, operator_client, 200 * 1024 * 1024, content_length=False)
+    status, _html, read, _ = _post(upload_url, operator_client, 200 * 1024 * 1024, content_length=False)
     assert read == 0 and status == 200
     assert not Evidence.objects.exists() and not Blob.objects.exists()
 

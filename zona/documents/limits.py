@@ -35,8 +35,8 @@ def file_max_bytes() -> int:
 
 def too_large_message() -> str:
     return _(
-        "Kiriman terlalu besar: paling banyak %(mb)s MB sekaligus (tiap berkas paling banyak %(file_mb)s MB). "
-        "Perkecil berkas atau unggah satu per satu."
+        "Kiriman terlalu besar: paling banyak %(mb)s MB sekaligus "
+        "(tiap berkas paling banyak %(file_mb)s MB). Perkecil berkas atau unggah satu per satu."
     ) % {"mb": settings.ZONA_REQUEST_MAX_MB, "file_mb": settings.ZONA_UPLOAD_MAX_MB}
 
 
