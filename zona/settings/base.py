@@ -155,6 +155,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 ZONA_UPLOAD_MAX_MB = int(os.environ.get("ZONA_UPLOAD_MAX_MB", "20"))
 # A whole request body (all files of one upload plus the form) is refused over this, before it is read.
 ZONA_REQUEST_MAX_MB = int(os.environ.get("ZONA_REQUEST_MAX_MB", str(ZONA_UPLOAD_MAX_MB + 1)))
+# Office files (ZIP packages) are refused past this unpacked size, or past this unpacked/packed ratio.
+ZONA_UPLOAD_UNPACKED_MAX_MB = int(os.environ.get("ZONA_UPLOAD_UNPACKED_MAX_MB", "200"))
+ZONA_UPLOAD_MAX_RATIO = int(os.environ.get("ZONA_UPLOAD_MAX_RATIO", "100"))
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "zona.documents.limits.CappedTemporaryFileUploadHandler",

@@ -367,7 +367,8 @@ def build_item(
 
 
 def _evidence_row(evidence: Evidence) -> EvidenceRow:
-    content_type = evidence.document.blob.content_type if evidence.document is not None else ""
+    blob = evidence.document.blob if evidence.document is not None else None
+    content_type = blob.content_type if blob is not None and blob.shown_inline else ""
     return EvidenceRow(
         evidence=evidence,
         added_by=person(evidence.added_by),

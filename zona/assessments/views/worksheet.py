@@ -44,8 +44,6 @@ from ..services.answers import AnswerConflict, answer_save
 from ..services.collab import assignment_set, comment_add
 from ..services.evidence import evidence_attach_document, evidence_link, evidence_remove, evidence_upload
 
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
-
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -346,7 +344,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     assert evidence.document is not None
     blob = evidence.document.blob
     ext = PurePath(blob.file.name or "").suffix.lstrip(".").lower()
-    inline = blob.content_type in INLINE_TYPES
+    inline = blob.shown_inline  # never a PDF with scripts or embedded files
     response = FileResponse(
         blob.file.open("rb"),
         as_attachment=not inline,
