@@ -172,13 +172,22 @@ ZONA_SURVEY_PER_DEVICE_PER_HOUR = int(os.environ.get("ZONA_SURVEY_PER_DEVICE_PER
 ZONA_SURVEY_KIOSK_PER_HOUR = int(os.environ.get("ZONA_SURVEY_KIOSK_PER_HOUR", "120"))
 ZONA_PUBLIC_URL = os.environ.get("ZONA_PUBLIC_URL", "")
 
-# The survey throttle needs one cache shared by all workers in production (Redis or Memcached through
-# CACHE_URL-style settings); never the database cache, which would write hashed addresses to the database.
+# The survey throttle needs one cache shared by all workers: Redis when REDIS_URL is set, otherwise a file
+# cache under VAR_DIR (zona.core.cache: atomic counters across processes). Never the database cache, which
+# would write the throttle's keyed hashes of addresses to the database.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "zona.core.cache.SharedFileCache",
+            "LOCATION": os.environ.get("ZONA_CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ZONA_CACHE_MAX_ENTRIES", "20000"))},
         }
     }
 
