@@ -140,8 +140,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login throttling (django-axes): lock a username+client after 5 failures for 30 minutes.
+# Login throttling (django-axes): lock a username+client after 5 failures for 30 minutes, and a client
+# address after 20 failures across any usernames (zona.accounts.lockout).
+AXES_HANDLER = "zona.accounts.lockout.ZonaAxesHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+ZONA_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ZONA_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
