@@ -396,7 +396,7 @@ def assignment_set_view(request: HttpRequest, pk: int) -> HttpResponse:
     framework = engine_for(assessment)
     form = AssignmentForm(
         request.POST,
-        users=assignable_users(assessment=assessment),
+        users=assignable_users(assessment=assessment, actor=request.user),
         areas=[(area.number, f"{area.number}. {area.name}") for area in framework.areas],
     )
     back = _worksheet_url(assessment) + "#pokja"
