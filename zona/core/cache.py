@@ -21,6 +21,13 @@ from django.core.files import locks
 
 
 class SharedFileCache(FileBasedCache):
+    # FileBasedCache's own private helpers (django-stubs does not declare them)
+    _dir: str
+    _createdir: Any
+    _list_cache_files: Any
+    _is_expired: Any
+    _delete: Any
+
     @contextmanager
     def _lock(self) -> Iterator[None]:
         self._createdir()

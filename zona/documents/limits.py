@@ -90,5 +90,6 @@ class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
 
     def file_complete(self, file_size: int) -> Any:
         uploaded = super().file_complete(file_size)
-        uploaded.size = self.seen
+        if uploaded is not None:
+            uploaded.size = self.seen
         return uploaded

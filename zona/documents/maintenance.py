@@ -97,17 +97,18 @@ def verify_blobs() -> Verification:
     report = Verification()
     for blob in Blob.objects.order_by("pk").iterator():
         report.checked += 1
-        path = root / blob.file.name
+        name = blob.file.name or ""
+        path = root / name
         try:
             digest, size = sha256_of(path)
         except FileNotFoundError:
-            report.problems.append(Problem(blob.pk, blob.file.name, "missing"))
+            report.problems.append(Problem(blob.pk, name, "missing"))
             continue
         except OSError as exc:
-            report.problems.append(Problem(blob.pk, blob.file.name, f"unreadable ({exc.strerror})"))
+            report.problems.append(Problem(blob.pk, name, f"unreadable ({exc.strerror})"))
             continue
         if digest != blob.sha256:
-            report.problems.append(Problem(blob.pk, blob.file.name, f"sha256 mismatch (file has {digest})"))
+            report.problems.append(Problem(blob.pk, name, f"sha256 mismatch (file has {digest})"))
         elif size != blob.size:
-            report.problems.append(Problem(blob.pk, blob.file.name, f"size {size} != {blob.size}"))
+            report.problems.append(Problem(blob.pk, name, f"size {size} != {blob.size}"))
     return report

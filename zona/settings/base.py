@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +179,7 @@ ZONA_PUBLIC_URL = os.environ.get("ZONA_PUBLIC_URL", "")
 # The survey throttle needs one cache shared by all workers: Redis when REDIS_URL is set, otherwise a file
 # cache under VAR_DIR (zona.core.cache: atomic counters across processes). Never the database cache, which
 # would write the throttle's keyed hashes of addresses to the database.
+CACHES: dict[str, dict[str, Any]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
