@@ -6,8 +6,10 @@ import io
 import time
 
 import pytest
+from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client, override_settings
 
 from tests.assessments.helpers import assessment_of, open_period
@@ -70,8 +72,16 @@ def _post(url: str, cookies: Client, size: int, *, htmx: bool = True, content_le
         environ["HTTP_HX_REQUEST"] = "true"
     status: list[str] = []
     started = time.perf_counter()
-    chunks = WSGIHandler()(environ, lambda s, headers, exc_info=None: status.append(s))
-    content = b"".join(chunks)
+    # as Django's test client does: the handler must not close the test's database connection
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        chunks = WSGIHandler()(environ, lambda s, headers, exc_info=None: status.append(s))
+        content = b"".join(chunks)
+        chunks.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return int(status[0].split()[0]), content.decode(), body.read_bytes, time.perf_counter() - started
 
 

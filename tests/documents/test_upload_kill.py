@@ -72,9 +72,9 @@ class LiveZona:
 
     def counts(self) -> dict[str, int]:
         tables = {
-            "blobs": "documents_blob",
-            "documents": "documents_document",
-            "evidence": "assessments_evidence",
+            "blobs": "SELECT count(*) FROM documents_blob",
+            "documents": "SELECT count(*) FROM documents_document",
+            "evidence": "SELECT count(*) FROM assessments_evidence",
         }
         if self.scratch_db:
             import psycopg
