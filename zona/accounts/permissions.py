@@ -274,3 +274,49 @@ def _record_denial(user: Any, action: str, obj: Any, reason: str) -> None:
 
 def unit_roles() -> tuple[str, ...]:
     return tuple(r.value for r in UNIT_ROLES)
+
+
+# Roles that evaluate or oversee units: their holders are never offered in a unit's people pickers
+# (a TPI evaluator or the koordinator on a unit's own team would defeat separation of duties).
+OVERSIGHT_ROLES = (Role.KOORDINATOR, Role.EVALUATOR, Role.PENGAWAS)
+
+
+def unit_people(
+    actor: Any, unit: Unit, *, roles_in: Iterable[str] | None = None, descendants: bool = True
+) -> QuerySet[Any]:
+    """The people `actor` may pick for work on `unit` (a team member, a pokja assignee).
+
+    Active users with a unit-scoped role (`roles_in`, default ketua tim, anggota tim, operator) on the
+    unit's line: the unit itself, the units above it whose roles cover it and, with `descendants`, the
+    units below it (a Dinas team may take people of its UPT) - and only in units the actor can see, so an
+    operator never learns of people elsewhere. Nobody holding a koordinator, TPI or pengawas role in the
+    instansi, nor anybody whose only roles are instansi-wide, and no user without a role (an account not
+    yet given a role belongs to no unit; a member without an account is entered by name and NIP).
+    """
+    from zona.accounts.models import User
+
+    if not can(actor, Action.VIEW, unit):
+        return User.objects.none()
+    wanted = [str(role) for role in (roles_in if roles_in is not None else unit_roles())]
+    parts = [part for part in unit.path.split("/") if part]
+    line = Q(unit__path__in=["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))])
+    if descendants:
+        line |= Q(unit__path__startswith=unit.path)
+    seen = visible_units(actor)
+    holders = RoleAssignment.objects.filter(
+        line,
+        revoked_at__isnull=True,
+        role__in=wanted,
+        instansi_id=unit.instansi_id,
+        unit__in=seen,
+    ).values("user_id")
+    overseers = RoleAssignment.objects.filter(
+        revoked_at__isnull=True,
+        role__in=[str(role) for role in OVERSIGHT_ROLES],
+        instansi_id=unit.instansi_id,
+    ).values("user_id")
+    return (
+        User.objects.filter(pk__in=holders, is_active=True)
+        .exclude(pk__in=overseers)
+        .order_by("full_name", "username")
+    )

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
+
 
 def blob_path(instance: Blob, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -21,6 +23,8 @@ class Blob(models.Model):
     file = models.FileField(upload_to=blob_path, max_length=255)
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=120)
+    # A PDF with JavaScript, launch actions or embedded files (inspection.py): download only, never inline.
+    active_content = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -29,6 +33,11 @@ class Blob(models.Model):
 
     def __str__(self) -> str:
         return self.sha256[:12]
+
+    @property
+    def shown_inline(self) -> bool:
+        """Whether the browser may show the file itself (a preview) rather than only download it."""
+        return self.content_type in INLINE_TYPES and not self.active_content
 
 
 class Document(models.Model):

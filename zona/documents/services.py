@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from zona.audit.services import audit_record
 from zona.units.models import Instansi, Unit
 
+from .inspection import OFFICE_ZIP, inspect_office, pdf_active_content
 from .models import Blob, Document
 
 # extension -> the content types the bytes may show; the name's extension must agree with the content.
@@ -34,6 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "xls": {"application/vnd.ms-excel", "application/msword", "application/x-ole-storage"},
 }
 PDF_ONLY = {"pdf"}
+OLE_MACRO_MARK = "_VBA_PROJECT".encode("utf-16-le")  # the VBA storage's name in an OLE2 directory
 
 
 def max_bytes() -> int:
@@ -74,6 +76,13 @@ def check_upload(uploaded: UploadedFile, *, allowed: set[str] | None = None) -> 
             _("Isi berkas %(name)s bukan %(ext)s yang sebenarnya; unggah dokumen aslinya.")
             % {"name": name, "ext": ext.upper()}
         )
+    if ext in OFFICE_ZIP:
+        inspect_office(content, name)
+    elif ext in {"doc", "xls"} and OLE_MACRO_MARK in content:
+        raise ValidationError(
+            _("Berkas %(name)s ditolak: berisi makro (VBA). Simpan ulang sebagai dokumen tanpa makro.")
+            % {"name": name}
+        )
     return content, hashlib.sha256(content).hexdigest(), detected
 
 
@@ -82,7 +91,12 @@ def blob_for(content: bytes, sha256: str, content_type: str, name: str) -> Blob:
     existing = Blob.objects.filter(sha256=sha256).first()
     if existing is not None:
         return existing
-    blob = Blob(sha256=sha256, size=len(content), content_type=content_type)
+    blob = Blob(
+        sha256=sha256,
+        size=len(content),
+        content_type=content_type,
+        active_content=content_type == "application/pdf" and bool(pdf_active_content(content)),
+    )
     blob.file.save(name, ContentFile(content), save=False)
     try:
         with transaction.atomic():

@@ -26,7 +26,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     ext = (document.blob.file.name or "").rsplit(".", 1)[-1]
     if not name.lower().endswith(f".{ext}"):
         name = f"{name}.{ext}"
-    inline = document.blob.content_type in ("application/pdf", "image/png", "image/jpeg", "image/webp")
+    inline = document.blob.shown_inline  # never a PDF with scripts or embedded files
     response = FileResponse(
         document.blob.file.open("rb"),
         as_attachment=not inline,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last so that request.user is known for the 413 page; nothing before it reads the body.
+    "zona.documents.limits.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "zona.urls"
@@ -138,8 +141,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login throttling (django-axes): lock a username+client after 5 failures for 30 minutes.
+# Login throttling (django-axes): lock a username+client after 5 failures for 30 minutes, and a client
+# address after 20 failures across any usernames (zona.accounts.lockout).
+AXES_HANDLER = "zona.accounts.lockout.ZonaAxesHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+ZONA_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ZONA_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -151,6 +157,15 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 
 # Uploaded files (evidence, Pakta Integritas): size limit in megabytes, checked by content type.
 ZONA_UPLOAD_MAX_MB = int(os.environ.get("ZONA_UPLOAD_MAX_MB", "20"))
+# A whole request body (all files of one upload plus the form) is refused over this, before it is read.
+ZONA_REQUEST_MAX_MB = int(os.environ.get("ZONA_REQUEST_MAX_MB", str(ZONA_UPLOAD_MAX_MB + 1)))
+# Office files (ZIP packages) are refused past this unpacked size, or past this unpacked/packed ratio.
+ZONA_UPLOAD_UNPACKED_MAX_MB = int(os.environ.get("ZONA_UPLOAD_UNPACKED_MAX_MB", "200"))
+ZONA_UPLOAD_MAX_RATIO = int(os.environ.get("ZONA_UPLOAD_MAX_RATIO", "100"))
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "zona.documents.limits.CappedTemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ZONA_DEMO_PASSWORD = os.environ.get("ZONA_DEMO_PASSWORD", "zona-demo-2026")
 
@@ -161,13 +176,23 @@ ZONA_SURVEY_PER_DEVICE_PER_HOUR = int(os.environ.get("ZONA_SURVEY_PER_DEVICE_PER
 ZONA_SURVEY_KIOSK_PER_HOUR = int(os.environ.get("ZONA_SURVEY_KIOSK_PER_HOUR", "120"))
 ZONA_PUBLIC_URL = os.environ.get("ZONA_PUBLIC_URL", "")
 
-# The survey throttle needs one cache shared by all workers in production (Redis or Memcached through
-# CACHE_URL-style settings); never the database cache, which would write hashed addresses to the database.
+# The survey throttle needs one cache shared by all workers: Redis when REDIS_URL is set, otherwise a file
+# cache under VAR_DIR (zona.core.cache: atomic counters across processes). Never the database cache, which
+# would write the throttle's keyed hashes of addresses to the database.
+CACHES: dict[str, dict[str, Any]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "zona.core.cache.SharedFileCache",
+            "LOCATION": os.environ.get("ZONA_CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ZONA_CACHE_MAX_ENTRIES", "20000"))},
         }
     }
 

@@ -19,3 +19,9 @@ STORAGES = {
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="zona-test-static-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+CACHES = {
+    "default": {
+        "BACKEND": "zona.core.cache.SharedFileCache",
+        "LOCATION": tempfile.mkdtemp(prefix="zona-test-cache-"),
+    }
+}

@@ -18,6 +18,7 @@ audit chain's single lock the bottleneck of a busy form.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -233,10 +234,13 @@ def timing_check(token: str, *, now: float | None = None) -> Timing:
 
 def _daily_secret() -> bytes:
     """A random secret for today, kept only in the cache (gone two days later; never in the database)."""
-    key = f"zona:survei:secret:{timezone.localdate().isoformat()}"
+    today = timezone.localdate()
+    key = f"zona:survei:secret:{today.isoformat()}"
     value = cache.get(key)
     if value is None:
-        cache.add(key, secrets.token_hex(32), timeout=2 * 86400)
+        if cache.add(key, secrets.token_hex(32), timeout=2 * 86400):
+            # the day before yesterday's secret goes at once (a file cache would keep it on disk until culled)
+            cache.delete(f"zona:survei:secret:{(today - dt.timedelta(days=2)).isoformat()}")
         value = cache.get(key) or secrets.token_hex(32)
     return str(value).encode()
 

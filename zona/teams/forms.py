@@ -73,7 +73,10 @@ class MemberForm(StyledForm):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("— tidak ditautkan —"),
-        help_text=_("Hanya pengguna yang memiliki peran di instansi ini."),
+        help_text=_(
+            "Hanya pegawai unit ini yang sudah memiliki akun "
+            "(ketua tim, anggota tim, operator, pimpinan unit)."
+        ),
     )
 
     def __init__(self, *args: Any, users: Any = None, **kwargs: Any) -> None:

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zona.accounts.models import User
+from zona.accounts import permissions
+from zona.accounts.models import Role, User
 from zona.audit.services import audit_record, diff, snapshot, update_audited
 from zona.documents.models import Document
 from zona.documents.services import PDF_ONLY, document_store
@@ -72,17 +73,17 @@ def areas_check(areas: Iterable[Any] | None) -> list[int]:
     return sorted(result)
 
 
-def linkable_users(unit: Unit) -> Any:
-    """Users who may be linked to a member of this unit's team: those with an active role in its instansi."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__instansi_id=unit.instansi_id,
-            role_assignments__revoked_at__isnull=True,
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
+TEAM_PICKER_ROLES = (*permissions.unit_roles(), Role.PIMPINAN.value)
+
+
+def linkable_users(unit: Unit, actor: Any) -> Any:
+    """Users `actor` may link to a member of this unit's team (`permissions.unit_people`).
+
+    The unit's own people: ketua tim, anggota tim, operator and the unit's pimpinan (the kepala unit is
+    usually the penanggung jawab) on the unit's line - the unit, the units above it, its UPTs - that the
+    actor can see; never koordinator, TPI or pengawas accounts.
+    """
+    return permissions.unit_people(actor, unit, roles_in=TEAM_PICKER_ROLES)
 
 
 # --- the team of a year ---------------------------------------------------------------------------
@@ -152,6 +153,7 @@ def _member_values(
     team_role: str,
     areas: Iterable[Any] | None,
     user: User | None,
+    actor: Any,
 ) -> dict[str, Any]:
     """Checked values for a member of `team` (`member` is the one being changed, None when adding)."""
     errors: dict[str, list[str]] = {}
@@ -183,8 +185,9 @@ def _member_values(
     if team_role == TeamMember.TeamRole.KETUA and others.filter(team_role=TeamMember.TeamRole.KETUA).exists():
         errors["team_role"] = [_("Tim ini sudah memiliki ketua; satu tim hanya boleh satu ketua.")]
     if user is not None:
-        if not linkable_users(team.unit).filter(pk=user.pk).exists():
-            errors["user"] = [_("Pengguna ini tidak memiliki peran di instansi unit ini.")]
+        kept = member is not None and member.user_id == user.pk  # an existing link may stay as it is
+        if not kept and not linkable_users(team.unit, actor).filter(pk=user.pk).exists():
+            errors["user"] = [_("Pengguna ini tidak dapat ditautkan: ia bukan pegawai unit ini.")]
         elif others.filter(user=user).exists():
             errors["user"] = [_("Pengguna ini sudah tercatat sebagai anggota tim ini.")]
     if errors:
@@ -226,6 +229,7 @@ def member_add(
         team_role=team_role,
         areas=areas,
         user=user,
+        actor=actor,
     )
     member = TeamMember.objects.create(team=team, **values)
     audit_record(
@@ -260,6 +264,7 @@ def member_update(
         team_role=team_role,
         areas=areas,
         user=user,
+        actor=actor,
     )
     update_audited(member, values=values, fields=MEMBER_FIELDS, event="team.member_updated", actor=actor)
     return member

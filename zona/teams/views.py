@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zona.accounts import permissions
 from zona.accounts.decorators import zona_login_required
+from zona.accounts.models import User
 from zona.units.models import Unit
 
 from . import selectors, services
@@ -150,7 +151,7 @@ def member_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
             % {"year": year},
         )
         return redirect(reverse("teams:team_edit", kwargs={"unit_pk": unit.pk}) + f"?tahun={year}")
-    users = services.linkable_users(unit)
+    users = services.linkable_users(unit, request.user)
     if request.method == "POST":
         form = MemberForm(request.POST, users=users)
         if form.is_valid():
@@ -182,7 +183,9 @@ def member_edit(request: HttpRequest, unit_pk: int, member_pk: int) -> HttpRespo
     unit = _unit(request, unit_pk)
     member = _member(request, unit, member_pk)
     year = member.team.year
-    users = services.linkable_users(unit)
+    users = services.linkable_users(unit, request.user)
+    if member.user_id is not None:  # a link made before stays selectable
+        users = users | User.objects.filter(pk=member.user_id)
     if request.method == "POST":
         form = MemberForm(request.POST, users=users)
         if form.is_valid():

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zona.accounts import permissions
-from zona.accounts.models import Role, RoleAssignment, User
+from zona.accounts.models import User
 from zona.accounts.permissions import Action
 from zona.documents.models import Document
 from zona.lke.answers import Answer as EngineAnswer
@@ -27,7 +27,6 @@ from zona.lke.framework import Framework, Item
 from zona.lke.numbers import format_id
 from zona.lke.scoring import ScoreResult, item_share, score
 from zona.teams.models import TeamMember
-from zona.units.models import Unit
 
 from ..models import Answer, Assessment, Comment, Evidence, ItemAssignment, Period, ReturnedItem
 from .core import effective_answers, engine_for
@@ -367,7 +366,8 @@ def build_item(
 
 
 def _evidence_row(evidence: Evidence) -> EvidenceRow:
-    content_type = evidence.document.blob.content_type if evidence.document is not None else ""
+    blob = evidence.document.blob if evidence.document is not None else None
+    content_type = blob.content_type if blob is not None and blob.shown_inline else ""
     return EvidenceRow(
         evidence=evidence,
         added_by=person(evidence.added_by),
@@ -402,21 +402,10 @@ def with_posted(
     )
 
 
-def _unit_ancestor_paths(unit: Unit) -> list[str]:
-    parts = [part for part in unit.path.split("/") if part]
-    return ["/" + "/".join(parts[: index + 1]) + "/" for index in range(len(parts))]
-
-
-def assignable_users(*, assessment: Assessment) -> QuerySet[User]:
-    """People with a unit role (ketua tim, anggota tim, operator) covering the assessment's unit."""
-    unit = assessment.unit
-    ids = RoleAssignment.objects.filter(
-        revoked_at__isnull=True,
-        role__in=[Role.KETUA_TIM, Role.ANGGOTA_TIM, Role.OPERATOR],
-        instansi_id=unit.instansi_id,
-        unit__path__in=_unit_ancestor_paths(unit),
-    ).values("user_id")
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "username")
+def assignable_users(*, assessment: Assessment, actor: Any) -> QuerySet[User]:
+    """People with a unit role (ketua tim, anggota tim, operator) covering the assessment's unit, as the
+    actor may see them; never koordinator, TPI or pengawas accounts (`permissions.unit_people`)."""
+    return permissions.unit_people(actor, assessment.unit, descendants=False)
 
 
 def attachable_documents(*, assessment: Assessment) -> QuerySet[Document]:
@@ -545,7 +534,9 @@ def worksheet_page(
         items=items,
         totals=totals,
         assignments=sorted(by_person.items()),
-        assignable_users=list(assignable_users(assessment=assessment)) if can_assign and only is None else [],
+        assignable_users=list(assignable_users(assessment=assessment, actor=user))
+        if can_assign and only is None
+        else [],
         locked_notice=locked_notice,
         visible_count=visible,
         upload_max_mb=int(settings.ZONA_UPLOAD_MAX_MB),

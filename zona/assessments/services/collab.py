@@ -18,7 +18,6 @@ from ..models import Assessment, Comment, ItemAssignment
 from ..selectors.core import engine_for
 
 COMMENT_MAX = 4000
-UNIT_TEAM_ROLES = (Role.KETUA_TIM, Role.ANGGOTA_TIM, Role.OPERATOR)
 
 
 @transaction.atomic
@@ -30,7 +29,7 @@ def assignment_set(
         raise PermissionDenied(_("Hanya koordinator atau ketua tim yang dapat membagi tugas pokja."))
     if assessment.status == Assessment.Status.FINAL:
         raise ValidationError(_("Penilaian sudah final; pembagian tugas pokja tidak dapat diubah."))
-    if not permissions.visible_units(user, roles_in=UNIT_TEAM_ROLES).filter(pk=assessment.unit_id).exists():
+    if not permissions.unit_people(actor, assessment.unit, descendants=False).filter(pk=user.pk).exists():
         raise ValidationError(
             {"user": _("%(name)s tidak memiliki peran pada unit ini.") % {"name": user.get_username()}}
         )

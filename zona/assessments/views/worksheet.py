@@ -45,7 +45,6 @@ from ..services.answers import AnswerConflict, answer_save
 from ..services.collab import assignment_set, comment_add
 from ..services.evidence import evidence_attach_document, evidence_link, evidence_remove, evidence_upload
 
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
 # what became of an HTMX save, for the autosave script: saved, conflict (the newer value is shown) or
 # invalid (refused with a message); the fragments themselves are the same as for plain HTMX
 SAVE_OUTCOME = "X-Zona-Save"
@@ -415,7 +414,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     assert evidence.document is not None
     blob = evidence.document.blob
     ext = PurePath(blob.file.name or "").suffix.lstrip(".").lower()
-    inline = blob.content_type in INLINE_TYPES
+    inline = blob.shown_inline  # never a PDF with scripts or embedded files
     response = FileResponse(
         blob.file.open("rb"),
         as_attachment=not inline,
@@ -467,7 +466,7 @@ def assignment_set_view(request: HttpRequest, pk: int) -> HttpResponse:
     framework = engine_for(assessment)
     form = AssignmentForm(
         request.POST,
-        users=assignable_users(assessment=assessment),
+        users=assignable_users(assessment=assessment, actor=request.user),
         areas=[(area.number, f"{area.number}. {area.name}") for area in framework.areas],
     )
     back = _worksheet_url(assessment) + "#pokja"
