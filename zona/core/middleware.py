@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -49,7 +49,7 @@ class TextGZipMiddleware(GZipMiddleware):
     compressed page cannot be recovered by guessing it byte by byte; see docs/deployment.md.
     """
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:  # type: ignore[override]
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         content_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
         if not content_type.startswith(COMPRESSIBLE_TYPES):
             return response

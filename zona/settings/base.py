@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "zona.assessments",
     "zona.surveys",
     "zona.demo",
+    "zona.ops",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -180,7 +182,7 @@ if os.environ.get("REDIS_URL"):
 # style or handler, no eval, nothing from another origin. Charts and data go through static JS reading
 # <script type="application/json">; htmx is configured not to inject styles nor evaluate code.
 # data: images are Bootstrap's SVG icons in its CSS and the QR code of the OTP set-up.
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],

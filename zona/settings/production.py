@@ -42,10 +42,8 @@ if ZONA_HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
-    CONTENT_SECURITY_POLICY = {
-        **_CSP,
-        "DIRECTIVES": {**_CSP["DIRECTIVES"], "upgrade-insecure-requests": True},
-    }
+    _DIRECTIVES = {**_CSP["DIRECTIVES"], "upgrade-insecure-requests": True}
+    CONTENT_SECURITY_POLICY = {**_CSP, "DIRECTIVES": _DIRECTIVES}
 
 # `check --deploy` items that are decided elsewhere, each with its reason (nothing else is silenced):
 SILENCED_SYSTEM_CHECKS = [

@@ -337,7 +337,7 @@ def download_name(evidence: Evidence, ext: str) -> str:
 @zona_login_required
 @require_GET
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})  # the worksheet's PDF preview frame
+@csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})  # type: ignore[arg-type]  # PDF preview frame
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     assessment = _assessment(request, pk)
     evidence = get_object_or_404(
