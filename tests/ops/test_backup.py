@@ -296,3 +296,41 @@ def test_an_archive_restores_into_a_new_sqlite_database_through_the_cli(regency,
     assert scores.returncode == 0, scores.stderr
     got = {int(k): tuple(v) for k, v in json.loads(scores.stdout.strip().splitlines()[-1]).items()}
     assert got == expected["scores"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_that_cannot_be_loaded_roll_everything_back(regency, media, tmp_path):
+    """A consistent manifest over inconsistent rows (units without their instansi): exit 1, no change."""
+    build(regency)
+    archive = tmp_path / "zona.tar.gz"
+    services.backup_create(archive)
+    changed = state()
+    dropped = None
+
+    def drop_instansi(name, data):
+        nonlocal dropped
+        if name.startswith("db/") and name.endswith("-units-instansi.json"):
+            dropped = name
+            return None
+        return name, data
+
+    partial = tmp_path / "partial.tar.gz"
+    rewrite(archive, partial, drop_instansi)
+    assert dropped is not None
+
+    def fix_manifest(name, data):
+        if name != "manifest.json":
+            return name, data
+        manifest = json.loads(data)
+        manifest["entries"] = [e for e in manifest["entries"] if e["path"] != dropped]
+        del manifest["rows"]["units.instansi"]
+        return name, json.dumps(manifest).encode()
+
+    broken = tmp_path / "broken.tar.gz"
+    rewrite(partial, broken, fix_manifest)
+    code, _out, err = restore(broken, "--force")
+    assert code == 1, err
+    assert "could not be loaded" in err and "nothing was changed" in err
+    assert len(err.strip().splitlines()) == 1
+    assert state() == changed
+    assert audit_verify().ok

@@ -39,10 +39,11 @@ from django.apps import apps
 from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -70,6 +71,12 @@ class ArchiveMismatch(BackupError):
 
 class RestoreRefused(BackupError):
     """The target is not one this archive may be restored into (not empty, another schema)."""
+
+    exit_code = 1
+
+
+class RestoreFailed(BackupError):
+    """Loading failed half-way: the transaction was rolled back and the files put back."""
 
     exit_code = 1
 
@@ -236,6 +243,8 @@ def backup_create(path: Path, *, storage: Storage | None = None, overwrite: bool
             info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
             tar.addfile(info, io.BytesIO(data))
         os.replace(partial, path)
+    except OSError as error:
+        raise BackupError(f"could not write {path}: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(path=path, rows=rows, files=files, file_bytes=file_bytes)
@@ -458,6 +467,10 @@ def backup_restore(path: Path, *, force: bool = False, storage: Storage | None =
                     },
                 )
                 report = audit_verify()
+        except (DatabaseError, DeserializationError, CommandError) as error:
+            files.undo()
+            reason = " ".join(str(error).split())[:500]  # one line, whatever the database said
+            raise RestoreFailed(f"the archive's rows could not be loaded ({reason})") from error
         except BaseException:
             files.undo()
             raise

@@ -30,6 +30,9 @@ class Command(BaseCommand):
         except BackupError as error:
             self.stderr.write(f"restore: {error}; nothing was changed")
             raise SystemExit(error.exit_code) from None
+        except OSError as error:  # the storage failed while files were written: they were put back
+            self.stderr.write(f"restore: {error}; nothing was changed")
+            raise SystemExit(1) from None
         self.stdout.write(
             f"Restored {options['file']}: {report.total_rows} records, {report.files_written} files written "
             f"({report.files_unchanged} already present and identical)"
