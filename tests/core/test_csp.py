@@ -187,3 +187,9 @@ def test_evidence_preview_may_be_framed_by_zona_itself_only(client, regency, set
     )
     assert response.status_code == 200
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+
+
+def test_percent_filter_gives_the_width_class_number_clamped_to_0_100():
+    from zona.core.templatetags.zona_ui import percent
+
+    assert [percent(v) for v in ("37.6", 12, 140, -3, "", None, "1e400")] == [38, 12, 100, 0, 0, 0, 0]
