@@ -71,9 +71,9 @@ def test_worksheet_autosave_and_charts_run_under_the_csp(live_server, page, rege
     assert violations(page, console) == []
 
     # The language switcher submits on change through zona.js (no inline onchange).
-    page.get_by_label("Bahasa").select_option("en")
-    page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.lang") == "en"
+    with page.expect_navigation():  # the POST to set_language, then the redirect back
+        page.get_by_label("Bahasa").select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert violations(page, console) == []
 
 
