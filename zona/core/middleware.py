@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -28,3 +29,28 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# Responses worth compressing: markup and text. Files (PDF, xlsx, zip, images) are already compressed or
+# gain nothing, and evidence downloads stream; WhiteNoise serves static files pre-compressed itself.
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "image/svg+xml",
+)
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (BREACH-hardened: random bytes in the gzip header) limited to text responses.
+
+    Against BREACH: Django masks the CSRF token differently in every response, so a secret in a
+    compressed page cannot be recovered by guessing it byte by byte; see docs/deployment.md.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        content_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if not content_type.startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

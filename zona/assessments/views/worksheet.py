@@ -12,6 +12,8 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -403,6 +405,7 @@ def download_name(evidence: Evidence, ext: str) -> str:
 @zona_login_required
 @require_GET
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})  # type: ignore[arg-type]  # PDF preview frame
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     assessment = _assessment(request, pk)
     evidence = get_object_or_404(

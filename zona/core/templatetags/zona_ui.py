@@ -26,3 +26,13 @@ _STAGE_BADGES: dict[str, str] = {
 def stage_badge(stage: str) -> str:
     """The Bootstrap badge classes for a stage value (text and background with enough contrast)."""
     return _STAGE_BADGES.get(stage, "text-bg-secondary")
+
+
+@register.filter
+def percent(value: object) -> int:
+    """A share as a whole percent clamped to 0..100, for the `zona-w-N` width classes (no inline style)."""
+    try:
+        number = round(float(str(value)))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return max(0, min(100, number))

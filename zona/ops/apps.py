@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "zona.ops"
+    verbose_name = "Zona operations (backup, restore)"
