@@ -261,5 +261,6 @@ def test_an_answer_reading_changes_the_verdict_and_is_noted(lke2021):
     assert not note.eligible
     assert note.message == (
         "Dengan konversi proporsional: belum memenuhi "
-        "(Nilai total 74,69 di bawah minimal 75,00; Nilai pelayanan publik yang prima 13,69 di bawah minimal 14,00)"
+        "(Nilai total 74,69 di bawah minimal 75,00; "
+        "Nilai pelayanan publik yang prima 13,69 di bawah minimal 14,00)"
     )

@@ -567,8 +567,8 @@ class _Builder:
         if "if_zero" not in raw_formula:
             if _may_divide_by_zero(numerator, denominator):
                 self.problem(
-                    f"{where}: missing; the denominator can be 0, so the file must say what the item is worth "
-                    "then (if_zero: {zero_over_zero: 1, nonzero_over_zero: 0, note: ...})"
+                    f"{where}: missing; the denominator can be 0, so the file must say what the item is "
+                    "worth then (if_zero: {zero_over_zero: 1, nonzero_over_zero: 0, note: ...})"
                 )
             return None
         raw = raw_formula["if_zero"]
