@@ -69,7 +69,8 @@ def test_create_campaign_through_the_form(regency, client):
     assert response.status_code == 302 and response["Location"] == reverse(
         "surveys:detail", kwargs={"pk": campaign.pk}
     )
-    assert campaign.target_sample == 218 and campaign.created_by == regency.operator_a
+    # Krejcie & Morgan (1970) Table 1: N = 500 -> S = 217 (finding F14)
+    assert campaign.target_sample == 217 and campaign.created_by == regency.operator_a
 
 
 def test_create_form_shows_an_indonesian_error_and_writes_nothing(regency, client):

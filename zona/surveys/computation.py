@@ -14,17 +14,24 @@ Rules (PermenPANRB 14/2017 and Zona's defaults in shared/domain/README.md):
 - 95 % CI of the mean answer over respondents: mean of the per-respondent row means ± t(n−1) × s/√n, with
   Student's t (Cornish–Fisher expansion beyond the tabulated degrees of freedom), then mapped by the same
   (monotone) rule as the figure it brackets. Only complete responses enter the CI.
-- Sample size: Krejcie & Morgan (χ² = 3,841, P = 0,5, d = 0,05) and Slovin N / (1 + N e²), both rounded up.
+- Sample size: Krejcie & Morgan from the published table (krejcie-morgan-1970.yaml: the row for the next N
+  at or above the population; the formula χ² = 3,841, P = 0,5, d = 0,05, rounded, only beyond the table),
+  and Slovin N / (1 + N e²), rounded up.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from pathlib import Path
 from statistics import NormalDist
+
+import yaml
 
 from .instruments import DEFAULT_GRADE_BANDS, GradeBand, InstrumentDef
 
@@ -201,13 +208,38 @@ def _ceil(value: Fraction) -> int:
     return math.ceil(value)
 
 
+KREJCIE_MORGAN_FILE = Path(__file__).with_name("krejcie-morgan-1970.yaml")
+
+
+@functools.cache
+def krejcie_morgan_table() -> tuple[tuple[int, int], ...]:
+    """The published table's (N, S) rows, ascending by N (data: krejcie-morgan-1970.yaml)."""
+    data = yaml.safe_load(KREJCIE_MORGAN_FILE.read_text(encoding="utf-8"))
+    rows = tuple((int(n), int(s)) for n, s in data["rows"])
+    if list(rows) != sorted(rows) or any(s > n for n, s in rows):
+        raise ValueError(f"{KREJCIE_MORGAN_FILE.name}: rows must ascend and S must not exceed N")
+    return rows
+
+
+def krejcie_morgan_formula(population: int) -> Fraction:
+    """S = χ²NP(1−P) / (d²(N−1) + χ²P(1−P)), χ² = 3,841, P = 0,5, d = 0,05, exactly."""
+    chi2, p, d = Fraction("3.841"), Fraction(1, 2), Fraction(1, 20)
+    return chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
+
+
 def krejcie_morgan(population: int) -> int:
-    """S = χ²NP(1−P) / (d²(N−1) + χ²P(1−P)), χ² = 3,841, P = 0,5, d = 0,05 — rounded up."""
+    """The table's S for the next tabulated N at or above the population; beyond the table the formula
+    rounded half up (as the table is built), never below the last row; below the first row everyone (F14)."""
     if population <= 0:
         return 0
-    chi2, p, d = Fraction("3.841"), Fraction(1, 2), Fraction(1, 20)
-    s = chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
-    return min(_ceil(s), population)
+    table = krejcie_morgan_table()
+    if population < table[0][0]:
+        return population
+    index = bisect.bisect_left([n for n, _s in table], population)
+    if index < len(table):
+        return min(table[index][1], population)
+    # the table's last row (384) is the formula's limit, not its value at that N (382.6): never go below it
+    return max(table[-1][1], math.floor(krejcie_morgan_formula(population) + Fraction(1, 2)))
 
 
 def slovin(population: int, error: Fraction | str = "0.05") -> int:
