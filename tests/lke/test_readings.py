@@ -106,12 +106,13 @@ def test_a_ii_3_iii_penurunan_pelanggaran_zero_rule(lke2021, lalu, kini, expecte
 
 def test_set2_scores_0_to_3_violations_as_zero_and_prints_the_rule(lke2021):
     """Set 2 by hand: pemenuhan 30 - 0.25 - 1.00 = 28.75; reform 30 - 2 (A.II.3.iii 0 %) = 28.00;
-    hasil 17.5 x 3.5985/4 + 3.75 + 15.75 = 35.2434375; total 91.9934375; SDM (5 + 3) / 10 = 80 %."""
+    hasil 17.5 x 3.60/4 (IPAK 3.5985 as the report prints it, F15) + 3.75 + 15.75 = 35.25; total 92.00;
+    SDM (5 + 3) / 10 = 80 %."""
     result = scored(lke2021, set2(lke2021))
     assert result.pemenuhan == Fraction("28.75")
     assert result.reform == 28
-    assert result.hasil == Fraction("35.2434375")
-    assert result.total == Fraction("91.9934375")
+    assert result.hasil == Fraction("35.25")
+    assert result.total == 92
     assert result.areas[2].percent == 80
     notes = {entry.code: entry for entry in result.zero_denominators}
     assert set(notes) == {"A.II.3.iii", "A.II.5.ii"}
@@ -264,3 +265,22 @@ def test_an_answer_reading_changes_the_verdict_and_is_noted(lke2021):
         "(Nilai total 74,69 di bawah minimal 75,00; "
         "Nilai pelayanan publik yang prima 13,69 di bawah minimal 14,00)"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "points", "wbk_fails_on_ipak"),
+    [
+        ("3.5985", Fraction("15.75"), False),  # shown 3,60 in a survey report: 17.5 x 3.60 / 4 = 15.75
+        ("3.5949", Fraction("15.70625"), True),  # 3,59: 17.5 x 3.59 / 4 = 15.70625 (15,71 < 15,75)
+        ("3.6", Fraction("15.75"), False),
+    ],
+)
+def test_an_index_with_more_decimals_counts_as_the_report_prints_it(
+    lke2021, typed, points, wbk_fails_on_ipak
+):
+    """F15 (90/2021 Bab III A.5: "minimal 15,75 atau minimal skor survei 3,60")."""
+    raw = best_raw(lke2021)
+    raw["B.I.a"] = typed
+    result = scored(lke2021, raw)
+    assert result.node("B.I.a") == points
+    assert any("IPAK" in failure for failure in result.predicates["wbk"].failed) is wbk_fails_on_ipak

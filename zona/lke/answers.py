@@ -17,7 +17,7 @@ from typing import Any
 
 from zona.lke.formula import evaluate, names_in
 from zona.lke.framework import Framework, Item
-from zona.lke.numbers import NotANumber, format_id, to_fraction
+from zona.lke.numbers import NotANumber, format_id, round_half_up, to_fraction
 
 Answer = str | Fraction | dict[str, Any]
 
@@ -127,6 +127,8 @@ def item_value(framework: Framework, item: Item, answer: Answer | None) -> Fract
         return answer_type.options[answer]
     if answer_type.kind == "index":
         assert isinstance(answer, Fraction)
+        if answer_type.decimals is not None:  # as the survey report prints it (3.5985 -> 3.60)
+            answer = round_half_up(answer, answer_type.decimals)
         return answer / (answer_type.max or Fraction(4))
     assert isinstance(answer, dict)
     if "percent" in answer:

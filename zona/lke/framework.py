@@ -42,6 +42,7 @@ class AnswerType:
     kind: AnswerKind
     options: dict[str, Fraction] = field(default_factory=dict)  # option key (as written) -> value
     max: Fraction | None = None  # index answers
+    decimals: int | None = None  # index answers: rounded half up to this before the points (F15)
 
     def option_key(self, raw: str) -> str | None:
         """The option as written in the framework for a case-insensitive answer, or None."""
@@ -382,11 +383,18 @@ class _Builder:
                     options[key] = number if number is not None else Fraction(0)
                 if options and max(options.values()) != 1:
                     self.problem(f"{where}: the best option must be worth 1")
-            elif kind == "index":
+            decimals = None
+            if kind == "index":
                 maximum = self.number(f"{where}.max", spec.get("max"))
                 if maximum is not None and maximum <= 0:
                     self.problem(f"{where}.max: must be positive")
-            self.answer_types[str(type_code)] = AnswerType(str(type_code), kind, options, maximum)
+                decimals = spec.get("decimals")
+                if decimals is not None and (
+                    not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6
+                ):
+                    self.problem(f"{where}.decimals: must be a whole number from 0 to 6")
+                    decimals = None
+            self.answer_types[str(type_code)] = AnswerType(str(type_code), kind, options, maximum, decimals)
 
     def node(self, raw: Any, *, parent: str | None, depth: int) -> Node | None:
         where = f"node under {parent}" if parent else "root node"
