@@ -159,7 +159,8 @@ def test_slovin():
 
 def test_compute_result_for_a_six_point_spak_records_the_rule_and_ci():
     definition = load_instrument_file(DATA / "spak-6.yaml")
-    # 5 respondents answer every item 5, 5 answer 6: item mean 5.5 → linear 1 + 4.5·3/5 = 3.70
+    # 5 respondents answer every item 5, 5 answer 6: item mean 5.5 → proportional 5.5·4/6 = 3.67 (the
+    # shipped default, F5); linear 1 + 4.5·3/5 = 3.70 is shown beside it
     rows = [[5] * 5] * 5 + [[6] * 5] * 5
     columns = definition.columns
     agg = Aggregates(
@@ -170,9 +171,15 @@ def test_compute_result_for_a_six_point_spak_records_the_rule_and_ci():
         row_sum=sum(sum(r) for r in rows),
         row_sum_sq=sum(sum(r) ** 2 for r in rows),
     )
-    result = compute_result(definition, agg)
+    result = compute_result(definition, agg, conversion="linear")
     assert result.index == Decimal("3.70")
     assert result.conversion == "linear" and "3/5" in result.conversion_text
     assert result.ci is not None and result.ci.low < 3.70 < result.ci.high
-    proportional = compute_result(definition, agg, conversion="proportional")
-    assert proportional.index == Decimal("3.67")
+    assert (result.alternative_conversion, result.alternative_index) == ("proportional", Decimal("3.67"))
+    proportional = compute_result(definition, agg)
+    assert proportional.index == Decimal("3.67") and proportional.conversion == "proportional"
+    assert (proportional.alternative_conversion, proportional.alternative_index) == (
+        "linear",
+        Decimal("3.70"),
+    )
+    assert proportional.to_dict()["alternative"] == {"conversion": "linear", "index": 3.7}

@@ -95,18 +95,19 @@ def test_spak_feeds_b_i_a_with_the_rounded_index_and_evidence(regency):
     period = open_period(regency)
     assessment = assessment_of(period, regency.unit_a)
     codes = [f"K{i}" for i in range(1, 6)]
-    # 6-point: 3 respondents all 6, 2 respondents all 5 → mean 5.6 → linear 1 + 4.6·0.6 = 3.76
+    # 6-point: 3 respondents all 6, 2 respondents all 5 → mean 5.6 → proportional 5.6·4/6 = 3.7333 → 3.73
+    # (the shipped default, F5; linear would give 1 + 4.6·0.6 = 3.76)
     rows = [dict.fromkeys(codes, 6)] * 3 + [dict.fromkeys(codes, 5)] * 2
     campaign = _closed(regency, "spak-6", rows, year=period.year)
     result = services.campaign_feed_lke(campaign=campaign, assessment=assessment, actor=regency.operator_a)
-    assert (result.item_code, result.value) == ("B.I.a", Decimal("3.76"))
+    assert (result.item_code, result.value) == ("B.I.a", Decimal("3.73"))
     answer = Answer.objects.get(assessment=assessment, item_code="B.I.a", stage__isnull=True)
-    assert answer.value == pytest.approx(3.76)
+    assert answer.value == pytest.approx(3.73)
     evidence = Evidence.objects.get(assessment=assessment, item_code="B.I.a")
     assert evidence.url.endswith(f"/survei/{campaign.pk}/")
-    assert "n = 5" in evidence.title and "linear" in evidence.title
+    assert "n = 5" in evidence.title and "proporsional" in evidence.title
     audit = AuditEvent.objects.get(event="survey.fed_lke")
-    assert audit.changes["item"] == "B.I.a" and audit.changes["value"] == [None, "3.76"]
+    assert audit.changes["item"] == "B.I.a" and audit.changes["value"] == [None, "3.73"]
     assert AuditEvent.objects.filter(event="answer.saved", actor=regency.operator_a).exists()
     # again: nothing duplicated
     again = services.campaign_feed_lke(campaign=campaign, assessment=assessment, actor=regency.operator_a)

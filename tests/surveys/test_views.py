@@ -168,7 +168,8 @@ def test_spak_detail_shows_index_ci_and_conversion(regency, client):
     html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
     assert "Indeks Persepsi Anti Korupsi" in html
     assert "Selang kepercayaan 95 %" in html
-    assert "1 + (rata-rata − 1) × 3/5 (linear)" in html
+    assert "rata-rata × 4/6 (proporsional)" in html
+    assert "1 + (rata-rata − 1) × 3/5 (linear)" in html  # the other reading, shown beside it (F5)
     assert "Menurut Jenis kelamin" in html
 
 

@@ -43,6 +43,7 @@ CONVERSION_TEXT = {
     "linear": "skala 1–{s}: indeks = 1 + (rata-rata − 1) × 3/{d} (linear)",
     "proportional": "skala 1–{s}: indeks = rata-rata × 4/{s} (proporsional)",
 }
+OTHER_CONVERSION = {"linear": "proportional", "proportional": "linear"}  # the open reading F5
 WEIGHT_TEXT = {"exact": "bobot tepat 1/{u}", "legacy_0111": "bobot 0,111 (lembar kerja lama)"}
 
 # Student's t, two-sided 95 %, for 1..30 degrees of freedom.
@@ -67,11 +68,11 @@ def round4(value: Fraction) -> Decimal:
 # --- SKM ---------------------------------------------------------------------------------------------
 
 
-def skm_weight(rule: str, unsur_count: int) -> Fraction:
+def skm_weight(rule: str, unsur_count: int, legacy: Fraction = LEGACY_WEIGHT) -> Fraction:
     if rule == "exact":
         return Fraction(1, unsur_count)
     if rule == "legacy_0111":
-        return LEGACY_WEIGHT
+        return legacy
     raise ValueError(f"unknown SKM weight rule {rule!r}")
 
 
@@ -319,6 +320,25 @@ class SurveyResult:
     conversion_text: str = ""
     multiplier: int = 25
     notes: list[str] = field(default_factory=list)
+    min_respondents: int = 0  # the instrument's minimum per unit (F12); 0 = no check
+    # SPKP / SPAK on a 1–6 scale: the index under the other conversion rule (F5), shown beside it
+    alternative_conversion: str = ""
+    alternative_index: Decimal | None = None
+    alternative_conversion_text: str = ""
+
+    @property
+    def below_minimum(self) -> bool:
+        return 0 < self.n < self.min_respondents
+
+    @property
+    def minimum_warning(self) -> str:
+        """A sentence when fewer respondents answered than the minimum (empty otherwise)."""
+        if not self.below_minimum:
+            return ""
+        return (
+            f"n = {self.n}: di bawah minimal {self.min_respondents} responden untuk satu unit kerja "
+            "(PermenPANRB 90/2021 Lampiran II Bab III C.2.d); hasil belum dapat diandalkan"
+        )
 
     @property
     def weakest(self) -> list[QuestionStat]:
@@ -368,6 +388,13 @@ class SurveyResult:
                 conversion=self.conversion,
                 ci=None if self.ci is None else [round(self.ci.low, 2), round(self.ci.high, 2)],
             )
+            if self.alternative_conversion:
+                data["alternative"] = {
+                    "conversion": self.alternative_conversion,
+                    "index": None if self.alternative_index is None else float(self.alternative_index),
+                }
+        data["min_respondents"] = self.min_respondents
+        data["warning"] = self.minimum_warning
         return data
 
 
@@ -405,8 +432,14 @@ def compute_result(
         rule = weight or defn.weight
         common = {"kind": defn.kind, "scale": defn.scale, "n": agg.n, "questions": questions, "mean": mean}
         if mean is None:
-            return SurveyResult(**common, ci=None, weight=rule, multiplier=defn.multiplier)  # type: ignore[arg-type]
-        w = skm_weight(rule, k)
+            return SurveyResult(
+                **common,  # type: ignore[arg-type]
+                ci=None,
+                weight=rule,
+                multiplier=defn.multiplier,
+                min_respondents=defn.min_respondents,
+            )
+        w = skm_weight(rule, k, Fraction(defn.legacy_weight))
         ikm_exact = defn.multiplier * w * sum(answered, Fraction(0))
         ikm = round2(ikm_exact)
         band = grade_for(ikm, defn.grade_bands)
@@ -424,10 +457,16 @@ def compute_result(
             grade=band.grade,
             grade_label=band.label,
             weight=rule,
-            weight_text=WEIGHT_TEXT[rule].format(u=k),
+            weight_text=(
+                defn.legacy_weight_label
+                if rule == "legacy_0111" and defn.legacy_weight_label
+                else WEIGHT_TEXT[rule].format(u=k)
+            ),
             multiplier=defn.multiplier,
+            min_respondents=defn.min_respondents,
         )
     rule = conversion or defn.conversion
+    other = OTHER_CONVERSION.get(rule, "")
     index_exact = None if mean is None else convert_index(mean, scale=defn.scale, rule=rule)
 
     def conv(x: float) -> float:
@@ -447,6 +486,12 @@ def compute_result(
         index=None if index_exact is None else round2(index_exact),
         conversion=rule,
         conversion_text=conversion_text(rule, defn.scale),
+        min_respondents=defn.min_respondents,
+        alternative_conversion=other,
+        alternative_index=None
+        if other == "" or mean is None
+        else round2(convert_index(mean, scale=defn.scale, rule=other)),
+        alternative_conversion_text=conversion_text(other, defn.scale) if other else "",
     )
 
 
