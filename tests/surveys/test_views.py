@@ -180,3 +180,15 @@ def test_detail_links_to_paper_entry_and_import_when_mounted(regency, client):
     html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
     assert reverse("survey_entry:paper", kwargs={"campaign_pk": campaign.pk}) in html
     assert reverse("survey_public:poster", kwargs={"short_code": campaign.short_code}) in html
+
+
+def test_results_below_30_respondents_carry_a_warning(regency, client):
+    """F12: 29 responses for one unit are below the minimum of 90/2021 Lampiran II Bab III C.2.d."""
+    campaign = make_campaign(regency, "spak-4")
+    add_responses(campaign, random_rows(campaign, 29, seed=3))
+    client.force_login(regency.operator_a)
+    html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
+    assert "data-minimum-warning" in html and "n = 29: di bawah minimal 30 responden" in html
+    add_responses(campaign, random_rows(campaign, 1, seed=4))
+    html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
+    assert "data-minimum-warning" not in html

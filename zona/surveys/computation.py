@@ -112,6 +112,7 @@ def skm_ikm(
     weight: str = "exact",
     multiplier: int = 25,
     bands: Sequence[GradeBand] = (),
+    legacy: Fraction = LEGACY_WEIGHT,
 ) -> SkmResult:
     """IKM from per-unsur sums and answer counts. Every unsur needs at least one answer."""
     if not totals:
@@ -122,7 +123,7 @@ def skm_ikm(
         if count <= 0:
             raise ValueError(f"unsur {code} has no answer")
         nrr[code] = Fraction(total, count)
-    w = skm_weight(weight, len(nrr))
+    w = skm_weight(weight, len(nrr), legacy)
     ikm_exact = multiplier * w * sum(nrr.values(), Fraction(0))
     ikm = round2(ikm_exact)
     band = grade_for(ikm, bands)
