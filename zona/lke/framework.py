@@ -591,7 +591,7 @@ class _Builder:
             self.problem(
                 f"{where}: unknown key(s) {', '.join(unknown)} (zero_over_zero, nonzero_over_zero, note)"
             )
-        values = []
+        values: list[Fraction | None] = []
         for key in ("zero_over_zero", "nonzero_over_zero"):
             if key not in raw:
                 self.problem(f"{where}.{key}: missing (a value from 0 to 1, or null = unanswered)")

@@ -351,7 +351,12 @@ def _setting_readings(result: ScoreResult, predicate: Predicate, verdict: Verdic
     if result.framework.aspects and any(req.metric == "area_percent" for req in predicate.requirements):
         flips.append(("area_rule", settings.area_rule, _other(settings.area_rule, "combined", "per_aspect")))
     for setting, current, alternative in flips:
-        alt = _verdict(result, predicate, replace(settings, **{setting: alternative}))
+        alt_settings = (
+            replace(settings, threshold_rounding=alternative)
+            if setting == "threshold_rounding"
+            else replace(settings, area_rule=alternative)
+        )
+        alt = _verdict(result, predicate, alt_settings)
         if alt.eligible == verdict.eligible:
             continue
         if setting == "threshold_rounding":
