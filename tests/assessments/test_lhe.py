@@ -165,3 +165,22 @@ def test_conclusion_needs_scores_prerequisites_and_the_predicate_held_first():
     assert not wbk["meets"] and wbk["reasons"] == [
         "nilai belum memenuhi syarat (1 syarat nilai tidak terpenuhi)"
     ]
+
+
+def test_lhe_prints_the_reading_note_of_a_verdict_that_passes_only_when_rounded(regency, client):
+    """Findings §5 set 3 (total 74.995, AK 59.995 %): the LHE says WBK is met only when rounded (F3)."""
+    from tests.lke.test_readings import set3
+    from zona.assessments.selectors.core import engine_for
+    from zona.assessments.services.answers import answer_save
+
+    period = open_period(regency)
+    assessment = assessment_of(period, regency.unit_a)
+    for code, value in set3(engine_for(assessment)).items():
+        answer_save(assessment=assessment, item_code=code, value=value, actor=regency.operator_a)
+    client.force_login(regency.evaluator)
+    text = pdf_text(_download(client, assessment))
+    assert "Menuju WBK: MEMENUHI syarat nilai" in text
+    assert (
+        "Catatan tafsiran: Memenuhi bila dibulatkan; nilai mentah: Nilai total 74,995 di bawah minimal 75,00"
+        in text
+    )
