@@ -82,3 +82,105 @@ def test_lhe_generate_refuses_an_unfinished_assessment(regency):
     with pytest.raises(ValueError):
         lhe_generate(assessment=assessment, actor=regency.koordinator)
     assert not Document.objects.exists()
+
+
+def test_lhe_states_prerequisites_area_notes_and_the_conclusion(regency, client):
+    """F6 (90/2021 Lampiran II Bab I A.3): best answers meet every score requirement, yet with the SAKIP of
+    the unit at C and the other prerequisites not filled the conclusion is BELUM MEMENUHI, naming why."""
+    from tests.assessments.test_review_support import fill_everything
+    from zona.assessments.models import AreaReviewNote
+    from zona.lifecycle.services import prerequisite_save
+
+    period = open_period(regency)
+    assessment = assessment_of(period, regency.unit_a)
+    fill_everything(assessment, regency.operator_a)
+    prerequisite_save(
+        instansi=regency.instansi,
+        unit=regency.unit_a,
+        year=period.year,
+        code="sakip_unit",
+        value="C",
+        actor=regency.koordinator,
+    )
+    prerequisite_save(
+        instansi=regency.instansi,
+        year=period.year,
+        code="opini_bpk",
+        value="WTP",
+        actor=regency.koordinator,
+    )
+    AreaReviewNote.objects.create(
+        assessment=assessment,
+        area=3,
+        findings="Pola mutasi belum ditetapkan.",
+        recommendations="Tetapkan SK pola mutasi.",
+        updated_by=regency.evaluator,
+    )
+    client.force_login(regency.evaluator)
+    text = pdf_text(_download(client, assessment))
+    assert "Menuju WBK: MEMENUHI syarat nilai" in text
+    assert "2. Prasyarat pengusulan" in text
+    assert "Tindak lanjut temuan pemeriksaan APIP dan BPK" in text and "Predikat SAKIP instansi" in text
+    assert "Opini BPK atas laporan keuangan instansi instansi WTP terpenuhi" in text
+    assert "4. Temuan dan rekomendasi per area" in text
+    assert "Pola mutasi belum ditetapkan." in text and "Tetapkan SK pola mutasi." in text
+    assert "7. Simpulan" in text
+    assert (
+        f"Berdasarkan hasil evaluasi internal, {regency.unit_a.name} BELUM MEMENUHI kriteria untuk "
+        "diusulkan kepada Tim Penilai Nasional (TPN) sebagai unit kerja Menuju WBK." in text
+    )
+    assert "Syarat nilai: terpenuhi" in text and "Prasyarat: belum terpenuhi" in text
+    conclusion = text.split("7. Simpulan")[1]
+    assert "prasyarat belum terpenuhi:" in conclusion and "SAKIP unit C di bawah minimal B" in conclusion
+    assert "Opini BPK" not in conclusion.split("Menuju WBBM")[0]  # met, so not a reason
+    assert "Menuju WBK: BELUM MEMENUHI kriteria untuk diusulkan ke TPN" in text  # the cover
+
+
+def test_conclusion_needs_scores_prerequisites_and_the_predicate_held_first():
+    from types import SimpleNamespace
+
+    from zona.assessments.services.lhe import _conclusions
+
+    met = SimpleNamespace(met=True, message="ok")
+
+    def row(wbk, wbbm):
+        return SimpleNamespace(wbk=wbk, wbbm=wbbm)
+
+    short = SimpleNamespace(met=False, message="Lama pembangunan 6 bulan di bawah minimal 12 bulan")
+    checklist = SimpleNamespace(rows=[row(met, met), row(met, short)])
+    predicates = {
+        "wbk": {"name": "Menuju WBK", "eligible": True, "failed": [], "requires": []},
+        "wbbm": {"name": "Menuju WBBM", "eligible": True, "failed": [], "requires": ["wbk"]},
+    }
+    wbk, wbbm = _conclusions(predicates, checklist, held=set())
+    assert wbk["meets"] and wbk["reasons"] == []
+    assert not wbbm["meets"]
+    assert wbbm["reasons"] == [
+        "prasyarat belum terpenuhi: Lama pembangunan 6 bulan di bawah minimal 12 bulan",
+        "belum memiliki predikat Menuju WBK",
+    ]
+    predicates["wbk"]["eligible"] = False
+    predicates["wbk"]["failed"] = ["Nilai total 74,99 di bawah minimal 75,00"]
+    wbk, _wbbm = _conclusions(predicates, checklist, held={"wbk"})
+    assert not wbk["meets"] and wbk["reasons"] == [
+        "nilai belum memenuhi syarat (1 syarat nilai tidak terpenuhi)"
+    ]
+
+
+def test_lhe_prints_the_reading_note_of_a_verdict_that_passes_only_when_rounded(regency, client):
+    """Findings §5 set 3 (total 74.995, AK 59.995 %): the LHE says WBK is met only when rounded (F3)."""
+    from tests.lke.test_readings import set3
+    from zona.assessments.selectors.core import engine_for
+    from zona.assessments.services.answers import answer_save
+
+    period = open_period(regency)
+    assessment = assessment_of(period, regency.unit_a)
+    for code, value in set3(engine_for(assessment)).items():
+        answer_save(assessment=assessment, item_code=code, value=value, actor=regency.operator_a)
+    client.force_login(regency.evaluator)
+    text = pdf_text(_download(client, assessment))
+    assert "Menuju WBK: MEMENUHI syarat nilai" in text
+    assert (
+        "Catatan tafsiran: Memenuhi bila dibulatkan; nilai mentah: Nilai total 74,995 di bawah minimal 75,00"
+        in text
+    )

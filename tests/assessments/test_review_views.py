@@ -321,3 +321,36 @@ def test_review_page_costs_the_same_queries_with_no_or_all_answers(client, regen
     assert len(full) == len(empty), [q["sql"] for q in full.captured_queries]
     # 16 for the page, plus one for the evaluators named for the current stage (separation of duties)
     assert len(full) <= 17, "\n".join(q["sql"][:150] for q in full.captured_queries)
+
+
+def test_last_stage_writes_area_findings_and_recommendations_audited(client, regency):
+    assessment = in_review(regency)
+    stage1, stage2, stage3 = stages(assessment)
+    client.force_login(regency.evaluator)
+    early = client.post(url("review_area_note", assessment, number="3"), {"findings": "x"})
+    assert early.status_code == 403 or "tidak sedang direviu pada tahap" in early.content.decode()
+    assert not assessment.area_notes.exists()
+    page = client.get(url("review", assessment)).content.decode()
+    assert 'id="area-notes"' not in page  # only at the last stage
+    review_advance(assessment=assessment, stage=stage1, actor=regency.evaluator)
+    review_advance(assessment=assessment, stage=stage2, actor=regency.evaluator)
+    page = client.get(url("review", assessment)).content.decode()
+    assert 'id="area-note-3"' in page and "Penataan Sistem Manajemen SDM Aparatur" in page
+    saved = client.post(
+        url("review_area_note", assessment, number="3"),
+        {"findings": "Pola mutasi belum ditetapkan.", "recommendations": "Tetapkan SK pola mutasi."},
+    )
+    assert saved.status_code == 302
+    note = assessment.area_notes.get(area=3)
+    assert note.findings == "Pola mutasi belum ditetapkan." and note.updated_by == regency.evaluator
+    event = AuditEvent.objects.filter(event="assessment.area_note_saved").get()
+    assert event.changes["area"] == 3 and event.changes["stage"] == stage3.name
+    assert event.changes["findings"] == ["", "Pola mutasi belum ditetapkan."]
+    unknown = client.post(url("review_area_note", assessment, number="9"), {"findings": "x"})
+    assert unknown.status_code == 400 and "Area 9 tidak ada dalam LKE ini." in unknown.content.decode()
+    too_long = client.post(url("review_area_note", assessment, number="1"), {"findings": "x" * 5001})
+    assert too_long.status_code == 400 and "terlalu panjang (5001 karakter" in too_long.content.decode()
+    client.force_login(regency.operator_a)
+    denied = client.post(url("review_area_note", assessment, number="3"), {"findings": "ganti"})
+    assert denied.status_code in (403, 404)
+    assert assessment.area_notes.get(area=3).findings == "Pola mutasi belum ditetapkan."

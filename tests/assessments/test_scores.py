@@ -258,3 +258,39 @@ def test_selector_matches_engine_of_the_engine_framework(regency):
     assert engine_for(assessment) is result.framework
     assert [v.failed for v in page.current.predicates] == [v.failed for v in result.predicates.values()]
     assert page.answered == result.completeness.answered == len(SEEDED)
+
+
+def test_reading_notes_and_zero_denominators_on_the_scores_page(client, regency):
+    """Findings §5 set 3 (74.995, AK 59.995 %) passes WBK only when rounded: the page says so, names the
+    readings in force, and lists the zero-denominator rule that valued LHKASN entered as 0 of 0."""
+    from tests.lke.test_readings import set3
+
+    assessment = assessment_of(open_period(regency), regency.unit_a)
+    framework = engine_for(assessment)
+    raw = set3(framework)
+    raw["A.II.5.iii.ii"] = {"administrator": 0, "pengawas": 0, "fungsional": 0, "sudah": 0}
+    seed(assessment, regency.operator_a, raw)
+    client.force_login(regency.operator_a)
+    body = text(client.get(scores_url(assessment)))
+    card = re.search(r'id="predicate-wbk"(.*?)</section>', body, re.S).group(1)
+    assert "memenuhi syarat nilai" in card
+    assert "Catatan tafsiran" in card
+    assert (
+        "Memenuhi bila dibulatkan; nilai mentah: Nilai total 74,995 di bawah minimal 75,00; "
+        "Nilai area Penguatan Akuntabilitas 59,995 % di bawah minimal 60,00 %"
+    ) in card
+    assert "Dengan minimal per aspek (Pemenuhan dan Reform setiap area masing-masing): belum memenuhi" in card
+    assert "ambang diuji pada nilai yang dibulatkan seperti ditampilkan" in body
+    assert "A.II.5.iii.ii: pembilang dan pembagi 0 → 100,00 %" in body
+
+
+def test_final_result_keeps_its_reading_notes(client, regency):
+    assessment = assessment_of(open_period(regency), regency.unit_a)
+    seed(assessment, regency.operator_a)
+    frozen = assessment_score(assessment).to_dict(gains_limit=10)
+    frozen["predicates"]["wbk"]["readings"] = [{"setting": "threshold_rounding", "message": "Catatan beku X"}]
+    frozen["zero_denominators"] = [{"code": "A.II.3.iii", "message": "A.II.3.iii: pembagi 0 beku"}]
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.FINAL, final_result=frozen)
+    client.force_login(regency.pimpinan)
+    body = text(client.get(scores_url(assessment)))
+    assert "Catatan beku X" in body and "A.II.3.iii: pembagi 0 beku" in body

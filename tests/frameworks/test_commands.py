@@ -216,3 +216,29 @@ def test_console_script_exit_code_is_2_on_bad_input(tmp_path):
     assert proc.returncode == 2
     assert "A.I.1.i.a: pilihan 'mungkin' tidak ada pada butir ini (pilihan: Ya, Tidak)" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_score_prints_reading_notes_and_zero_denominators(tmp_path, lke2021):
+    """§5 set 3: 74.995 passes only when rounded (F3), per aspect it fails (F4); LHKASN entered as 0 of 0
+    (still 100 %, as set 3 has it) prints the zero-denominator rule that gave the 100 % (F2)."""
+    from tests.lke.test_readings import set3
+
+    raw = set3(lke2021)
+    raw["A.II.5.iii.ii"] = {"administrator": 0, "pengawas": 0, "fungsional": 0, "sudah": 0}
+    path = write_json(tmp_path, raw)
+    out, _ = run("lke", "score", str(path))
+    assert "TOTAL         75,00" in out
+    assert "Menuju WBK: MEMENUHI syarat nilai" in out
+    assert (
+        "  ! Catatan tafsiran: Memenuhi bila dibulatkan; nilai mentah: "
+        "Nilai total 74,995 di bawah minimal 75,00" in out
+    )
+    assert "Tafsiran: ambang diuji pada nilai dibulatkan; minimal per area atas Pemenuhan + Reform" in out
+    assert (
+        "A.II.5.iii.ii: pembilang dan pembagi 0 → 100,00 % (aturan kerangka: 0/0 = 100 %, n/0 = 0 %)" in out
+    )
+    data = json.loads(run("lke", "score", str(path), "--json")[0])
+    readings = data["predicates"]["wbk"]["readings"]
+    assert readings[0]["setting"] == "threshold_rounding" and readings[0]["eligible"] is False
+    assert data["zero_denominators"][0]["code"] == "A.II.5.iii.ii"
+    assert data["settings"]["threshold_rounding"] == "rounded"

@@ -114,12 +114,26 @@ def test_failing_only_on_ipak(lke2021):
 
 @pytest.mark.parametrize(
     ("index", "eligible"),
-    [(3.60, True), (3.599, True), (3.598, False)],  # 15.74625 shows as 15.75; 15.7425 shows as 15.74
+    # the index first counts as the report prints it (F15): 3.598 -> 3.60 -> 15.75; 3.594 -> 3.59 -> 15.71
+    [(3.60, True), (3.599, True), (3.598, True), (3.594, False)],
 )
 def test_thresholds_are_tested_on_the_two_decimal_figure_shown(lke2021, index, eligible):
     raw = best_raw(lke2021)
     raw["B.I.a"] = index
     assert scored(lke2021, raw).predicates["wbk"].eligible is eligible
+
+
+@pytest.mark.parametrize(
+    ("index", "eligible"),
+    [(3.599, True), (3.598, False)],  # 15.74625 shows as 15.75; 15.7425 shows as 15.74
+)
+def test_without_index_rounding_the_points_shown_decide(index, eligible):
+    data = framework_data()
+    del data["answer_types"]["IDX"]["decimals"]
+    framework = build_framework(data)
+    raw = best_raw(framework)
+    raw["B.I.a"] = index
+    assert scored(framework, raw).predicates["wbk"].eligible is eligible
 
 
 def test_wbbm_is_stricter_on_capaian_kinerja(lke2021):

@@ -95,3 +95,30 @@ def test_surveys_validate_names_problems(tmp_path, capsys):
         call_command("surveys", "validate", str(path))
     assert exc.value.returncode == 2
     assert "daftar pertanyaan (questions) kosong" in capsys.readouterr().err
+
+
+def test_numbering_u8_sarana_swaps_the_two_unsur_and_not_the_ikm(tmp_path):
+    """F19: a sheet numbered U8 = Sarana, U9 = Pengaduan (GASPUL's own numbering) read with
+    --numbering sarana_u8: its U8 column (total 105) is the instrument's U9 and its U9 (115) is U8.
+    The IKM (25 x 955/261 = 91.48) does not change; the per-unsur figures do."""
+    path = gaspul_csv(tmp_path)
+    plain = json.loads(run("ikm", str(path), "--json"))
+    swapped = json.loads(run("ikm", str(path), "--json", "--numbering", "sarana_u8"))
+    assert swapped["ikm"] == plain["ikm"] == 91.48
+    assert swapped["unsur"]["U8"] == plain["unsur"]["U9"] == round(115 / 29, 4)
+    assert swapped["unsur"]["U9"] == plain["unsur"]["U8"] == round(105 / 29, 4)
+    assert swapped["numbering"] == "sarana_u8" and plain["numbering"] == "permen"
+    assert "Penomoran berkas: U8 = Sarana" in run("ikm", str(path), "--numbering", "sarana_u8")
+
+
+def test_unknown_numbering_exits_2(tmp_path):
+    with pytest.raises(CommandError) as caught:
+        run("ikm", str(gaspul_csv(tmp_path)), "--numbering", "lain")
+    assert caught.value.returncode == 2
+
+
+def test_fewer_than_30_respondents_warn(tmp_path):
+    """F12: 29 respondents (the GASPUL vector) is below the 30 of 90/2021 Lampiran II Bab III C.2.d."""
+    data = json.loads(run("ikm", str(gaspul_csv(tmp_path)), "--json"))
+    assert data["warning"].startswith("n = 29: di bawah minimal 30 responden")
+    assert "Peringatan: n = 29" in run("ikm", str(gaspul_csv(tmp_path)))

@@ -114,24 +114,39 @@ def test_t_critical_table_and_expansion():
 
 @pytest.mark.parametrize(
     ("population", "expected"),
-    # χ² = 3.841, P = 0.5, d = 0.05, rounded UP (the printed table rounds to nearest: 50→44, 500→217)
     [
-        (10, 10),
-        (50, 45),
-        (100, 80),
-        (150, 109),
-        (200, 132),
-        (300, 169),
-        (500, 218),
-        (1000, 278),
-        (2000, 323),
-        (5000, 357),
-        (10000, 370),
-        (100000, 383),
+        # Krejcie & Morgan (1970) Table 1, as finding F14 reads it
+        (15, 14),
+        (20, 19),
+        (50, 44),
+        (150, 108),
+        (400, 196),
+        (500, 217),
+        (750, 254),
+        (2000, 322),
+        (50000, 381),
+        (100000, 384),
+        # between rows: the row for the next N at or above (51 -> the row of 55)
+        (51, 48),
+        (401, 201),
+        # below the first row: everyone; beyond the last: the formula rounded (384.16... -> 384)
+        (7, 7),
+        (1_000_000, 384),
+        (0, 0),
     ],
 )
-def test_krejcie_morgan_rounds_up(population, expected):
+def test_krejcie_morgan_follows_the_published_table(population, expected):
     assert krejcie_morgan(population) == expected
+
+
+def test_krejcie_morgan_beyond_the_table_is_the_rounded_formula():
+    from zona.surveys.computation import krejcie_morgan_formula
+
+    # N = 200 000: 3.841 x 200000 x 0.25 / (0.0025 x 199999 + 0.96025) = 383.4 -> 383, but the table's
+    # last row (100 000 -> 384) is the formula's limit 384.1: never below it
+    assert round(float(krejcie_morgan_formula(200_000)), 1) == 383.4
+    assert round(float(krejcie_morgan_formula(100_000)), 1) == 382.6
+    assert krejcie_morgan(200_000) == 384
 
 
 def test_slovin():
@@ -144,7 +159,8 @@ def test_slovin():
 
 def test_compute_result_for_a_six_point_spak_records_the_rule_and_ci():
     definition = load_instrument_file(DATA / "spak-6.yaml")
-    # 5 respondents answer every item 5, 5 answer 6: item mean 5.5 → linear 1 + 4.5·3/5 = 3.70
+    # 5 respondents answer every item 5, 5 answer 6: item mean 5.5 → proportional 5.5·4/6 = 3.67 (the
+    # shipped default, F5); linear 1 + 4.5·3/5 = 3.70 is shown beside it
     rows = [[5] * 5] * 5 + [[6] * 5] * 5
     columns = definition.columns
     agg = Aggregates(
@@ -155,9 +171,15 @@ def test_compute_result_for_a_six_point_spak_records_the_rule_and_ci():
         row_sum=sum(sum(r) for r in rows),
         row_sum_sq=sum(sum(r) ** 2 for r in rows),
     )
-    result = compute_result(definition, agg)
+    result = compute_result(definition, agg, conversion="linear")
     assert result.index == Decimal("3.70")
     assert result.conversion == "linear" and "3/5" in result.conversion_text
     assert result.ci is not None and result.ci.low < 3.70 < result.ci.high
-    proportional = compute_result(definition, agg, conversion="proportional")
-    assert proportional.index == Decimal("3.67")
+    assert (result.alternative_conversion, result.alternative_index) == ("proportional", Decimal("3.67"))
+    proportional = compute_result(definition, agg)
+    assert proportional.index == Decimal("3.67") and proportional.conversion == "proportional"
+    assert (proportional.alternative_conversion, proportional.alternative_index) == (
+        "linear",
+        Decimal("3.70"),
+    )
+    assert proportional.to_dict()["alternative"] == {"conversion": "linear", "index": 3.7}

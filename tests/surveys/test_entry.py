@@ -320,3 +320,17 @@ def test_codes_count_is_bounded(client, regency, skm):
     )
     assert page.status_code == 200
     assert OneTimeCode.objects.count() == 0
+
+
+def test_import_declared_u8_sarana_numbering_stores_by_the_instruments_codes(client, regency, skm):
+    """F19: the file's U8 (Sarana, answered 4) is stored as the instrument's U9 (column a9), its U9
+    (Pengaduan, answered 2) as U8 (a8); the audit records the numbering."""
+    client.force_login(regency.operator_a)
+    rows = [list(HEADER), ["3", "3", "3", "3", "3", "3", "3", "4", "2"]]
+    page = client.post(import_url(skm), {"file": _upload("skm.csv", _csv(rows)), "numbering": "sarana_u8"})
+    assert page.status_code == 200
+    assert "U8 = Sarana dan Prasarana" in page.content.decode()  # offered on the form
+    response = Response.objects.get()
+    assert (response.a8, response.a9) == (2, 4)
+    event = AuditEvent.objects.get(event="survey.responses_imported")
+    assert event.changes["numbering"] == "sarana_u8"

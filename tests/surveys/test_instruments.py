@@ -50,9 +50,9 @@ def test_skm_keeps_body_order_u8_pengaduan_u9_sarana_and_questionnaire_display_o
     ("name", "kind", "scale", "count", "conversion"),
     [
         ("spkp-4.yaml", "spkp", 4, 8, "identity"),
-        ("spkp-6.yaml", "spkp", 6, 8, "linear"),
+        ("spkp-6.yaml", "spkp", 6, 8, "proportional"),  # the conservative default (F5)
         ("spak-4.yaml", "spak", 4, 5, "identity"),
-        ("spak-6.yaml", "spak", 6, 5, "linear"),
+        ("spak-6.yaml", "spak", 6, 5, "proportional"),
     ],
 )
 def test_perception_instruments(name, kind, scale, count, conversion):

@@ -69,7 +69,8 @@ def test_create_campaign_through_the_form(regency, client):
     assert response.status_code == 302 and response["Location"] == reverse(
         "surveys:detail", kwargs={"pk": campaign.pk}
     )
-    assert campaign.target_sample == 218 and campaign.created_by == regency.operator_a
+    # Krejcie & Morgan (1970) Table 1: N = 500 -> S = 217 (finding F14)
+    assert campaign.target_sample == 217 and campaign.created_by == regency.operator_a
 
 
 def test_create_form_shows_an_indonesian_error_and_writes_nothing(regency, client):
@@ -167,7 +168,8 @@ def test_spak_detail_shows_index_ci_and_conversion(regency, client):
     html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
     assert "Indeks Persepsi Anti Korupsi" in html
     assert "Selang kepercayaan 95 %" in html
-    assert "1 + (rata-rata − 1) × 3/5 (linear)" in html
+    assert "rata-rata × 4/6 (proporsional)" in html
+    assert "1 + (rata-rata − 1) × 3/5 (linear)" in html  # the other reading, shown beside it (F5)
     assert "Menurut Jenis kelamin" in html
 
 
@@ -178,3 +180,15 @@ def test_detail_links_to_paper_entry_and_import_when_mounted(regency, client):
     html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
     assert reverse("survey_entry:paper", kwargs={"campaign_pk": campaign.pk}) in html
     assert reverse("survey_public:poster", kwargs={"short_code": campaign.short_code}) in html
+
+
+def test_results_below_30_respondents_carry_a_warning(regency, client):
+    """F12: 29 responses for one unit are below the minimum of 90/2021 Lampiran II Bab III C.2.d."""
+    campaign = make_campaign(regency, "spak-4")
+    add_responses(campaign, random_rows(campaign, 29, seed=3))
+    client.force_login(regency.operator_a)
+    html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
+    assert "data-minimum-warning" in html and "n = 29: di bawah minimal 30 responden" in html
+    add_responses(campaign, random_rows(campaign, 1, seed=4))
+    html = client.get(reverse("surveys:detail", kwargs={"pk": campaign.pk})).content.decode()
+    assert "data-minimum-warning" not in html

@@ -242,6 +242,30 @@ class ReturnedItem(models.Model):
         return self.item_code
 
 
+class AreaReviewNote(models.Model):
+    """The TPI's findings and recommendations for one LKE area, written at the last review stage.
+
+    PermenPANRB 90/2021 Lampiran II Bab I A.3 asks for an LHE with the evaluation's findings and
+    recommendations; the LHE prints these per area (finding F6).
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="area_notes")
+    area = models.PositiveSmallIntegerField(_("area"))
+    findings = models.TextField(_("temuan"), blank=True)
+    recommendations = models.TextField(_("rekomendasi"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("temuan dan rekomendasi area")
+        verbose_name_plural = _("temuan dan rekomendasi area")
+        ordering = ["assessment", "area"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "area"], name="area_review_note_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} area {self.area}"
+
+
 class ItemAssignment(models.Model):
     """Pokja: which team member (user) is responsible for an area or an item of an assessment."""
 

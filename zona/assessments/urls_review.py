@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/reviu/kembalikan/", views.review_return, name="review_return"),
     path("<int:pk>/reviu/lanjut/", views.review_advance, name="review_advance"),
     path("<int:pk>/reviu/finalkan/", views.review_finalise, name="review_finalise"),
+    path("<int:pk>/reviu/area/<int:number>/", views.review_area_note, name="review_area_note"),
     path("<int:pk>/riwayat/<str:code>/", views.answer_history, name="answer_history"),
 ]

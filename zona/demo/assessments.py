@@ -19,7 +19,13 @@ from zona.assessments.models import Assessment, Period
 from zona.assessments.services.answers import answer_save
 from zona.assessments.services.evidence import evidence_upload
 from zona.assessments.services.periods import period_open
-from zona.assessments.services.review import assessment_submit, review_advance, review_finalise, review_return
+from zona.assessments.services.review import (
+    area_note_save,
+    assessment_submit,
+    review_advance,
+    review_finalise,
+    review_return,
+)
 from zona.frameworks.models import Framework
 from zona.lke.framework import Framework as EngineFramework
 from zona.units.models import Instansi, Unit
@@ -45,6 +51,42 @@ PLANS = [
     Plan("pkm-manggar", 0.5, 0.25, "draft"),
     Plan("disdik", 0.5, 0.0, "draft"),
 ]
+
+
+# The TPI's findings and recommendations per area for the finalised demo assessment (printed in the LHE).
+AREA_NOTES = {
+    1: (
+        "Tim kerja dan rencana pembangunan ZI telah ditetapkan; monitoring belum rutin setiap triwulan.",
+        "Laksanakan monitoring dan evaluasi pembangunan ZI setiap triwulan dan tindak lanjuti hasilnya.",
+    ),
+    3: (
+        "Pola mutasi internal belum seluruhnya dijadikan dasar penempatan pegawai.",
+        "Tetapkan kebijakan pola mutasi internal dan terapkan pada mutasi berikutnya.",
+    ),
+    6: (
+        "Standar pelayanan telah dipublikasikan; survei kepuasan dilakukan dua kali setahun.",
+        "Lakukan survei kepuasan masyarakat setiap triwulan dan umumkan tindak lanjutnya.",
+    ),
+}
+
+# What the instansi and the finalised demo unit achieved (PermenPANRB 90/2021 Tabel 5 prerequisites).
+INSTANSI_PREREQUISITES = {"opini_bpk": "WTP", "sakip_instansi": "BB", "indeks_rb": "B", "maturitas_spip": "3"}
+UNIT_PREREQUISITES = {
+    "layanan_inti": "ya",
+    "tindak_lanjut_temuan": "100",
+    "kepatuhan_lhkpn": "100",
+    "kepatuhan_lhkasn": "100",
+    "sakip_unit": "BB",
+}
+
+
+def _demo_prerequisites(*, instansi: Instansi, unit: Unit, year: int, actor: User) -> None:
+    from zona.lifecycle.services import prerequisite_save
+
+    for code, value in INSTANSI_PREREQUISITES.items():
+        prerequisite_save(instansi=instansi, year=year, code=code, value=value, actor=actor)
+    for code, value in UNIT_PREREQUISITES.items():
+        prerequisite_save(instansi=instansi, unit=unit, year=year, code=code, value=value, actor=actor)
 
 
 def _pdf(name: str, title: str) -> SimpleUploadedFile:
@@ -123,6 +165,7 @@ def load_assessments(*, instansi: Instansi, koordinator: User, password: str, to
     )
     framework = framework_row.engine()
     stages = list(period.stages.order_by("order"))
+    _demo_prerequisites(instansi=instansi, unit=units["dukcapil"], year=today.year, actor=koordinator)
     for plan in PLANS:
         unit = units[plan.slug]
         assessment = Assessment.objects.get(period=period, unit=unit)
@@ -200,5 +243,13 @@ def load_assessments(*, instansi: Instansi, koordinator: User, password: str, to
                 review_advance(assessment=assessment, stage=stage, actor=evaluator)
         if plan.state == "final":
             assessment.refresh_from_db()
+            for area, (findings, recommendations) in AREA_NOTES.items():
+                area_note_save(
+                    assessment=assessment,
+                    area=area,
+                    findings=findings,
+                    recommendations=recommendations,
+                    actor=evaluator,
+                )
             review_finalise(assessment=assessment, actor=evaluator)
     return period

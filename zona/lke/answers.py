@@ -17,7 +17,7 @@ from typing import Any
 
 from zona.lke.formula import evaluate, names_in
 from zona.lke.framework import Framework, Item
-from zona.lke.numbers import NotANumber, format_id, to_fraction
+from zona.lke.numbers import NotANumber, format_id, round_half_up, to_fraction
 
 Answer = str | Fraction | dict[str, Any]
 
@@ -127,6 +127,8 @@ def item_value(framework: Framework, item: Item, answer: Answer | None) -> Fract
         return answer_type.options[answer]
     if answer_type.kind == "index":
         assert isinstance(answer, Fraction)
+        if answer_type.decimals is not None:  # as the survey report prints it (3.5985 -> 3.60)
+            answer = round_half_up(answer, answer_type.decimals)
         return answer / (answer_type.max or Fraction(4))
     assert isinstance(answer, dict)
     if "percent" in answer:
@@ -141,18 +143,31 @@ def item_value(framework: Framework, item: Item, answer: Answer | None) -> Fract
 
 
 def percent_from_inputs(item: Item, inputs: Mapping[str, Fraction]) -> Fraction | None:
-    """numerator / denominator of the item's formula; `if_zero` when the denominator is 0."""
+    """numerator / denominator of the item's formula; the file's zero rule when the denominator is 0."""
+    return zero_denominator_case(item, inputs)[0]
+
+
+def zero_denominator_case(item: Item, inputs: Mapping[str, Fraction]) -> tuple[Fraction | None, str | None]:
+    """(value, case): case is None for an ordinary quotient, "zero_over_zero" or "nonzero_over_zero"
+    when the denominator (or a divisor inside the formula) is 0 and the file's rule gave the value."""
     formula = item.formula
     if formula is None:
-        return None
+        return None, None
     values = {entry.key: inputs.get(entry.key, Fraction(0)) for entry in item.inputs}
+    numerator: Fraction | None
+    try:
+        numerator = evaluate(formula.numerator_tree, values)
+    except ZeroDivisionError:
+        numerator = None
     try:
         denominator = evaluate(formula.denominator_tree, values)
-        if denominator == 0:
-            return formula.if_zero
-        return evaluate(formula.numerator_tree, values) / denominator
     except ZeroDivisionError:
-        return formula.if_zero
+        denominator = Fraction(0)
+    if denominator != 0 and numerator is not None:
+        return numerator / denominator, None
+    case = "zero_over_zero" if numerator == 0 and denominator == 0 else "nonzero_over_zero"
+    rule = formula.if_zero
+    return (None if rule is None else rule.value(case == "zero_over_zero")), case
 
 
 def parse_answers(

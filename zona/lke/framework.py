@@ -16,13 +16,14 @@ from typing import Any, Literal
 
 import yaml
 
-from zona.lke.formula import FormulaError, compile_expression, names_in
+from zona.lke.formula import FormulaError, compile_expression, evaluate, names_in
 from zona.lke.numbers import NotANumber, sum_or_none, to_fraction
 
 AnswerKind = Literal["choice", "percent", "index"]
 ANSWER_KINDS: tuple[str, ...] = ("choice", "percent", "index")
 METRICS = ("total", "pengungkit", "hasil", "pemenuhan", "reform", "area_percent", "node")
 AREA_RULES = ("combined", "per_aspect")
+THRESHOLD_ROUNDINGS = ("rounded", "raw")
 CODE_RE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$")
 FRAMEWORK_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -41,6 +42,7 @@ class AnswerType:
     kind: AnswerKind
     options: dict[str, Fraction] = field(default_factory=dict)  # option key (as written) -> value
     max: Fraction | None = None  # index answers
+    decimals: int | None = None  # index answers: rounded half up to this before the points (F15)
 
     def option_key(self, raw: str) -> str | None:
         """The option as written in the framework for a case-insensitive answer, or None."""
@@ -64,10 +66,33 @@ class Input:
 
 
 @dataclass(frozen=True)
+class ZeroRule:
+    """What a % formula is worth when its denominator is 0 (finding F2): the quotient is undefined there.
+
+    `zero_over_zero` applies when the numerator is 0 as well (e.g. no violations last year and none this
+    year), `nonzero_over_zero` otherwise (0 -> 3 violations). None means "unanswered". `note` states the
+    rule in words; it is printed with every result that used it.
+    """
+
+    zero_over_zero: Fraction | None
+    nonzero_over_zero: Fraction | None
+    note: str = ""
+
+    def value(self, numerator_zero: bool) -> Fraction | None:
+        return self.zero_over_zero if numerator_zero else self.nonzero_over_zero
+
+    def describe(self) -> str:
+        def pct(value: Fraction | None) -> str:
+            return "tidak dinilai" if value is None else f"{float(value * 100):g} %".replace(".", ",")
+
+        return f"0/0 = {pct(self.zero_over_zero)}, n/0 = {pct(self.nonzero_over_zero)}"
+
+
+@dataclass(frozen=True)
 class Formula:
     numerator: str
     denominator: str
-    if_zero: Fraction | None
+    if_zero: ZeroRule | None
     numerator_tree: ast.Expression = field(compare=False, repr=False)
     denominator_tree: ast.Expression = field(compare=False, repr=False)
 
@@ -129,6 +154,7 @@ class Settings:
     percent_clamp: bool = True
     area_rule: str = "combined"
     display_decimals: int = 2
+    threshold_rounding: str = "rounded"  # rounded: test the figure shown; raw: test the exact value (F3)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +162,7 @@ class Settings:
             "percent_clamp": self.percent_clamp,
             "area_rule": self.area_rule,
             "display_decimals": self.display_decimals,
+            "threshold_rounding": self.threshold_rounding,
         }
 
 
@@ -299,7 +326,7 @@ class _Builder:
         if not isinstance(raw, Mapping):
             self.problem("settings: must be a mapping")
             return Settings()
-        known = {"blank_value", "percent_clamp", "area_rule", "display_decimals"}
+        known = {"blank_value", "percent_clamp", "area_rule", "display_decimals", "threshold_rounding"}
         for key in raw:
             if key not in known:
                 self.problem(f"settings.{key}: unknown setting (known: {', '.join(sorted(known))})")
@@ -307,6 +334,11 @@ class _Builder:
         area_rule = str(raw.get("area_rule", "combined"))
         if area_rule not in AREA_RULES:
             self.problem(f"settings.area_rule: {area_rule!r} is not one of {', '.join(AREA_RULES)}")
+        rounding = str(raw.get("threshold_rounding", "rounded"))
+        if rounding not in THRESHOLD_ROUNDINGS:
+            self.problem(
+                f"settings.threshold_rounding: {rounding!r} is not one of {', '.join(THRESHOLD_ROUNDINGS)}"
+            )
         decimals = raw.get("display_decimals", 2)
         if not isinstance(decimals, int) or not 0 <= decimals <= 6:
             self.problem("settings.display_decimals: must be a whole number from 0 to 6")
@@ -316,6 +348,7 @@ class _Builder:
             percent_clamp=bool(raw.get("percent_clamp", True)),
             area_rule=area_rule,
             display_decimals=decimals,
+            threshold_rounding=rounding,
         )
 
     def parse_answer_types(self, raw: Mapping[str, Any]) -> None:
@@ -350,11 +383,18 @@ class _Builder:
                     options[key] = number if number is not None else Fraction(0)
                 if options and max(options.values()) != 1:
                     self.problem(f"{where}: the best option must be worth 1")
-            elif kind == "index":
+            decimals = None
+            if kind == "index":
                 maximum = self.number(f"{where}.max", spec.get("max"))
                 if maximum is not None and maximum <= 0:
                     self.problem(f"{where}.max: must be positive")
-            self.answer_types[str(type_code)] = AnswerType(str(type_code), kind, options, maximum)
+                decimals = spec.get("decimals")
+                if decimals is not None and (
+                    not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6
+                ):
+                    self.problem(f"{where}.decimals: must be a whole number from 0 to 6")
+                    decimals = None
+            self.answer_types[str(type_code)] = AnswerType(str(type_code), kind, options, maximum, decimals)
 
     def node(self, raw: Any, *, parent: str | None, depth: int) -> Node | None:
         where = f"node under {parent}" if parent else "root node"
@@ -509,9 +549,9 @@ class _Builder:
                     f"{code}.formula.{part}: refers to unknown input(s) {', '.join(sorted(missing))}"
                 )
             trees[part] = tree
-        if_zero = self.number(f"{code}.formula.if_zero", raw_formula.get("if_zero"), allow_none=True)
         if len(trees) != 2:
             return tuple(inputs), None
+        if_zero = self.zero_rule(code, raw_formula, trees["numerator"], trees["denominator"])
         return tuple(inputs), Formula(
             numerator=str(raw_formula["numerator"]),
             denominator=str(raw_formula["denominator"]),
@@ -519,6 +559,52 @@ class _Builder:
             numerator_tree=trees["numerator"],
             denominator_tree=trees["denominator"],
         )
+
+    def zero_rule(
+        self,
+        code: str,
+        raw_formula: Mapping[str, Any],
+        numerator: ast.Expression,
+        denominator: ast.Expression,
+    ) -> ZeroRule | None:
+        """The formula's rule for a zero denominator; required wherever a division can be by zero.
+
+        `if_zero: N` (one number, or null) is the older form: the same value for 0/0 and n/0.
+        """
+        where = f"{code}.formula.if_zero"
+        if "if_zero" not in raw_formula:
+            if _may_divide_by_zero(numerator, denominator):
+                self.problem(
+                    f"{where}: missing; the denominator can be 0, so the file must say what the item is "
+                    "worth then (if_zero: {zero_over_zero: 1, nonzero_over_zero: 0, note: ...})"
+                )
+            return None
+        raw = raw_formula["if_zero"]
+        if not isinstance(raw, Mapping):
+            value = self.number(where, raw, allow_none=True)
+            self.check_unit(where, value)
+            return ZeroRule(value, value)
+        unknown = sorted(
+            str(key) for key in raw if key not in ("zero_over_zero", "nonzero_over_zero", "note")
+        )
+        if unknown:
+            self.problem(
+                f"{where}: unknown key(s) {', '.join(unknown)} (zero_over_zero, nonzero_over_zero, note)"
+            )
+        values: list[Fraction | None] = []
+        for key in ("zero_over_zero", "nonzero_over_zero"):
+            if key not in raw:
+                self.problem(f"{where}.{key}: missing (a value from 0 to 1, or null = unanswered)")
+                values.append(None)
+                continue
+            value = self.number(f"{where}.{key}", raw[key], allow_none=True)
+            self.check_unit(f"{where}.{key}", value)
+            values.append(value)
+        return ZeroRule(values[0], values[1], str(raw.get("note") or ""))
+
+    def check_unit(self, where: str, value: Fraction | None) -> None:
+        if value is not None and not 0 <= value <= 1:
+            self.problem(f"{where}: {_fmt(value)} must be between 0 and 1 (a share of the item's points)")
 
     def components(self, raw: Mapping[str, Any]) -> dict[str, str]:
         result = {}
@@ -694,6 +780,26 @@ class _Builder:
         for aspect, root in framework.aspects.items():
             for code in _subtree(framework, root):
                 framework._aspect_of[code] = aspect
+
+
+def _may_divide_by_zero(numerator: ast.Expression, denominator: ast.Expression) -> bool:
+    """Whether some input values (all >= 0) can make a division by zero: any divisor not a constant != 0."""
+    divisors: list[ast.AST] = [denominator.body]
+    for tree in (numerator, denominator):
+        divisors.extend(
+            node.right
+            for node in ast.walk(tree)
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)
+        )
+    for divisor in divisors:
+        if any(isinstance(node, ast.Name) for node in ast.walk(divisor)):
+            return True
+        try:
+            if evaluate(ast.Expression(body=divisor), {}) == 0:  # type: ignore[arg-type]
+                return True
+        except ZeroDivisionError:
+            return True
+    return False
 
 
 def _subtree(framework: Framework, code: str) -> list[str]:

@@ -1,18 +1,22 @@
 """The exact LKE scoring engine: framework + canonical answers -> every score, verdicts and gains.
 
 Full precision (fractions) inside; figures are rounded half up to the framework's display decimals only
-when shown, and threshold tests compare the figure shown, as an evaluator reading the sheet would.
+when shown. Threshold tests compare the figure shown (settings.threshold_rounding: rounded, the default)
+or the exact value (raw). The regulation leaves some readings open (findings F3, F4, F5): each is a
+setting, and every verdict carries "reading notes" naming the other reading whenever it would change
+the verdict. A % formula whose denominator is 0 takes the value the framework file states for it (F2),
+and every such use is listed with the result (`zero_denominators`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from zona.lke.answers import Answer, answer_display, item_value
-from zona.lke.framework import Framework, Item, Predicate, Requirement
+from zona.lke.answers import Answer, answer_display, item_value, zero_denominator_case
+from zona.lke.framework import Framework, Item, Predicate, Requirement, Settings
 from zona.lke.numbers import format_id, round_half_up, sum_or_none, to_float
 
 
@@ -44,12 +48,74 @@ class Gain:
 
 
 @dataclass(frozen=True)
+class ReadingNote:
+    """The verdict under the other reading of an open rule, recorded only when it differs."""
+
+    setting: str  # threshold_rounding | area_rule | survey_conversion
+    current: str
+    alternative: str
+    eligible: bool  # the verdict under the alternative reading
+    failed: tuple[str, ...]
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "setting": self.setting,
+            "current": self.current,
+            "alternative": self.alternative,
+            "eligible": self.eligible,
+            "failed": list(self.failed),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
 class Verdict:
     code: str
     name: str
     eligible: bool
     failed: tuple[str, ...]
     requires: tuple[str, ...]
+    readings: tuple[ReadingNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class ZeroDenominator:
+    """An item whose % came from the framework's zero-denominator rule, not from a quotient (F2)."""
+
+    code: str
+    case: str  # zero_over_zero | nonzero_over_zero
+    value: Fraction | None
+    rule: str
+    note: str = ""
+
+    @property
+    def message(self) -> str:
+        what = "pembilang dan pembagi 0" if self.case == "zero_over_zero" else "pembagi 0, pembilang bukan 0"
+        shown = "tidak dinilai" if self.value is None else f"{format_id(self.value * 100)} %"
+        return f"{self.code}: {what} → {shown} (aturan kerangka: {self.rule})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "case": self.case,
+            "value": None if self.value is None else to_float(self.value * 100),
+            "rule": self.rule,
+            "note": self.note,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerReading:
+    """Another reading that changes answers rather than settings, e.g. the 1–6 → 0–4 survey conversion:
+    the answers it would give (by item code) are scored and the verdicts compared."""
+
+    setting: str
+    current: str
+    alternative: str
+    answers: Mapping[str, Answer]
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +141,12 @@ class ScoreResult:
     completeness: Completeness
     predicates: dict[str, Verdict] = field(default_factory=dict)
     gains: list[Gain] = field(default_factory=list)
+    zero_denominators: list[ZeroDenominator] = field(default_factory=list)
+
+    @property
+    def reading_notes(self) -> list[tuple[str, ReadingNote]]:
+        """(predicate name, note) for every verdict another reading would change."""
+        return [(v.name, note) for v in self.predicates.values() for note in v.readings]
 
     def node(self, code: str) -> Fraction | None:
         return self.node_scores.get(code)
@@ -147,9 +219,11 @@ class ScoreResult:
                     "eligible": verdict.eligible,
                     "failed": list(verdict.failed),
                     "requires": list(verdict.requires),
+                    "readings": [note.to_dict() for note in verdict.readings],
                 }
                 for code, verdict in self.predicates.items()
             },
+            "zero_denominators": [entry.to_dict() for entry in self.zero_denominators],
             "completeness": {
                 "answered": self.completeness.answered,
                 "total": self.completeness.total,
@@ -179,8 +253,14 @@ def item_share(framework: Framework, item: Item) -> Fraction | None:
     return indicator.weight / len(indicator.items)
 
 
-def score(framework: Framework, answers: Mapping[str, Answer]) -> ScoreResult:
-    """Score canonical answers (from `parse_answers`) against the framework."""
+def score(
+    framework: Framework, answers: Mapping[str, Answer], *, readings: Sequence[AnswerReading] = ()
+) -> ScoreResult:
+    """Score canonical answers (from `parse_answers`) against the framework.
+
+    `readings` are answer-changing alternatives (the survey conversion) to compare verdicts against;
+    the setting-changing ones (threshold rounding, area rule) are always compared.
+    """
     blank = framework.settings.blank_value
     values = {code: item_value(framework, item, answers.get(code)) for code, item in framework.items.items()}
     node_scores: dict[str, Fraction | None] = {}
@@ -232,9 +312,105 @@ def score(framework: Framework, answers: Mapping[str, Answer]) -> ScoreResult:
         areas=areas,
         completeness=_completeness(framework, values),
     )
-    result.predicates = {p.code: _verdict(result, p) for p in framework.predicates}
+    result.zero_denominators = _zero_denominators(framework, answers)
+    alternatives = [score(framework, {**answers, **reading.answers}) for reading in readings]
+    result.predicates = {}
+    for predicate in framework.predicates:
+        verdict = _verdict(result, predicate, framework.settings)
+        notes = _setting_readings(result, predicate, verdict)
+        for reading, other in zip(readings, alternatives, strict=True):
+            alt = other.predicates[predicate.code]
+            if alt.eligible != verdict.eligible:
+                notes.append(_answer_reading_note(reading, alt))
+        result.predicates[predicate.code] = replace(verdict, readings=tuple(notes))
     result.gains = _gains(result)
     return result
+
+
+ROUNDING_TEXT = {"rounded": "nilai dibulatkan", "raw": "nilai mentah (tanpa pembulatan)"}
+AREA_RULE_TEXT = {
+    "combined": "minimal per area atas Pemenuhan + Reform area itu",
+    "per_aspect": "minimal per aspek (Pemenuhan dan Reform setiap area masing-masing)",
+}
+
+
+def _state(eligible: bool) -> str:
+    return "memenuhi" if eligible else "belum memenuhi"
+
+
+def _setting_readings(result: ScoreResult, predicate: Predicate, verdict: Verdict) -> list[ReadingNote]:
+    settings = result.framework.settings
+    notes = []
+    flips: list[tuple[str, str, str]] = [
+        (
+            "threshold_rounding",
+            settings.threshold_rounding,
+            _other(settings.threshold_rounding, "rounded", "raw"),
+        )
+    ]
+    if result.framework.aspects and any(req.metric == "area_percent" for req in predicate.requirements):
+        flips.append(("area_rule", settings.area_rule, _other(settings.area_rule, "combined", "per_aspect")))
+    for setting, current, alternative in flips:
+        alt_settings = (
+            replace(settings, threshold_rounding=alternative)
+            if setting == "threshold_rounding"
+            else replace(settings, area_rule=alternative)
+        )
+        alt = _verdict(result, predicate, alt_settings)
+        if alt.eligible == verdict.eligible:
+            continue
+        if setting == "threshold_rounding":
+            if verdict.eligible:  # rounded passes, the raw value does not
+                message = "Memenuhi bila dibulatkan; nilai mentah: " + "; ".join(alt.failed)
+            elif current == "raw":
+                message = (
+                    "Belum memenuhi dengan nilai mentah; memenuhi bila dibulatkan ke "
+                    f"{settings.display_decimals} desimal (angka yang ditampilkan)"
+                )
+            else:
+                message = f"Dengan {ROUNDING_TEXT[alternative]}: {_state(alt.eligible)}"
+        else:
+            message = f"Dengan {AREA_RULE_TEXT[alternative]}: {_state(alt.eligible)}"
+            if alt.failed:
+                message += " (" + "; ".join(alt.failed) + ")"
+        notes.append(ReadingNote(setting, current, alternative, alt.eligible, alt.failed, message))
+    return notes
+
+
+def _answer_reading_note(reading: AnswerReading, alt: Verdict) -> ReadingNote:
+    label = reading.label or f"{reading.setting} = {reading.alternative}"
+    message = f"Dengan {label}: {_state(alt.eligible)}"
+    if alt.failed:
+        message += " (" + "; ".join(alt.failed) + ")"
+    return ReadingNote(
+        reading.setting, reading.current, reading.alternative, alt.eligible, alt.failed, message
+    )
+
+
+def _other(value: str, first: str, second: str) -> str:
+    return second if value == first else first
+
+
+def _zero_denominators(framework: Framework, answers: Mapping[str, Answer]) -> list[ZeroDenominator]:
+    found = []
+    for code, item in framework.items.items():
+        answer = answers.get(code)
+        if item.formula is None or not isinstance(answer, dict) or "inputs" not in answer:
+            continue
+        value, case = zero_denominator_case(item, answer["inputs"])
+        if case is None:
+            continue
+        rule = item.formula.if_zero
+        found.append(
+            ZeroDenominator(
+                code=code,
+                case=case,
+                value=value,
+                rule=rule.describe() if rule else "tidak ada aturan: tidak dinilai",
+                note=rule.note if rule else "",
+            )
+        )
+    return found
 
 
 def _completeness(framework: Framework, values: Mapping[str, Fraction | None]) -> Completeness:
@@ -258,19 +434,40 @@ def _completeness(framework: Framework, values: Mapping[str, Fraction | None]) -
     )
 
 
-def _verdict(result: ScoreResult, predicate: Predicate) -> Verdict:
+def _verdict(result: ScoreResult, predicate: Predicate, settings: Settings) -> Verdict:
     failed: list[str] = []
     for requirement in predicate.requirements:
-        failed.extend(_check(result, requirement))
+        failed.extend(_check(result, requirement, settings))
     return Verdict(predicate.code, predicate.name, not failed, tuple(failed), predicate.requires)
 
 
-def _check(result: ScoreResult, req: Requirement) -> list[str]:
+def format_raw(value: Fraction, decimals: int = 2) -> str:
+    """The exact value for a reader checking a threshold: at least `decimals`, at most 6 decimals."""
+    text = format_id(value, 6)
+    whole, _, fraction = text.partition(",")
+    fraction = fraction.rstrip("0").ljust(decimals, "0")
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def _below(value: Fraction, minimum: Fraction, settings: Settings) -> bool:
+    if settings.threshold_rounding == "raw":
+        return value < minimum
+    return round_half_up(value, settings.display_decimals) < minimum
+
+
+def _shown(value: Fraction, settings: Settings) -> str:
+    decimals = settings.display_decimals
+    if settings.threshold_rounding == "raw" and round_half_up(value, decimals) != value:
+        return format_raw(value, decimals)
+    return format_id(value, decimals)
+
+
+def _check(result: ScoreResult, req: Requirement, settings: Settings) -> list[str]:
     fw = result.framework
-    decimals = fw.settings.display_decimals
+    decimals = settings.display_decimals
     if req.metric == "area_percent":
         figures: list[tuple[str, Fraction | None]] = []
-        if fw.settings.area_rule == "per_aspect" and fw.aspects:
+        if settings.area_rule == "per_aspect" and fw.aspects:
             aspect_names = {"pemenuhan": "Pemenuhan", "reform": "Reform"}
             for area in fw.areas:
                 for code in fw.area(area.number).nodes:
@@ -285,9 +482,9 @@ def _check(result: ScoreResult, req: Requirement) -> list[str]:
         for name, percent in figures:
             if percent is None:
                 messages.append(f"{req.label} {name} tidak dapat dihitung (bobot tidak diketahui)")
-            elif round_half_up(percent, decimals) < req.min:
+            elif _below(percent, req.min, settings):
                 messages.append(
-                    f"{req.label} {name} {format_id(percent, decimals)} % "
+                    f"{req.label} {name} {_shown(percent, settings)} % "
                     f"di bawah minimal {format_id(req.min, decimals)} %"
                 )
         return messages
@@ -299,8 +496,8 @@ def _check(result: ScoreResult, req: Requirement) -> list[str]:
         value = getattr(result, req.metric)
     if value is None:
         return [f"{req.label} tidak dapat dihitung (bobot tidak diketahui)"]
-    if round_half_up(value, decimals) < req.min:
-        return [f"{req.label} {format_id(value, decimals)} di bawah minimal {format_id(req.min, decimals)}"]
+    if _below(value, req.min, settings):
+        return [f"{req.label} {_shown(value, settings)} di bawah minimal {format_id(req.min, decimals)}"]
     return []
 
 

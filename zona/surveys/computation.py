@@ -14,17 +14,24 @@ Rules (PermenPANRB 14/2017 and Zona's defaults in shared/domain/README.md):
 - 95 % CI of the mean answer over respondents: mean of the per-respondent row means ± t(n−1) × s/√n, with
   Student's t (Cornish–Fisher expansion beyond the tabulated degrees of freedom), then mapped by the same
   (monotone) rule as the figure it brackets. Only complete responses enter the CI.
-- Sample size: Krejcie & Morgan (χ² = 3,841, P = 0,5, d = 0,05) and Slovin N / (1 + N e²), both rounded up.
+- Sample size: Krejcie & Morgan from the published table (krejcie-morgan-1970.yaml: the row for the next N
+  at or above the population; the formula χ² = 3,841, P = 0,5, d = 0,05, rounded, only beyond the table),
+  and Slovin N / (1 + N e²), rounded up.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from pathlib import Path
 from statistics import NormalDist
+
+import yaml
 
 from .instruments import DEFAULT_GRADE_BANDS, GradeBand, InstrumentDef
 
@@ -36,6 +43,7 @@ CONVERSION_TEXT = {
     "linear": "skala 1–{s}: indeks = 1 + (rata-rata − 1) × 3/{d} (linear)",
     "proportional": "skala 1–{s}: indeks = rata-rata × 4/{s} (proporsional)",
 }
+OTHER_CONVERSION = {"linear": "proportional", "proportional": "linear"}  # the open reading F5
 WEIGHT_TEXT = {"exact": "bobot tepat 1/{u}", "legacy_0111": "bobot 0,111 (lembar kerja lama)"}
 
 # Student's t, two-sided 95 %, for 1..30 degrees of freedom.
@@ -60,11 +68,11 @@ def round4(value: Fraction) -> Decimal:
 # --- SKM ---------------------------------------------------------------------------------------------
 
 
-def skm_weight(rule: str, unsur_count: int) -> Fraction:
+def skm_weight(rule: str, unsur_count: int, legacy: Fraction = LEGACY_WEIGHT) -> Fraction:
     if rule == "exact":
         return Fraction(1, unsur_count)
     if rule == "legacy_0111":
-        return LEGACY_WEIGHT
+        return legacy
     raise ValueError(f"unknown SKM weight rule {rule!r}")
 
 
@@ -104,6 +112,7 @@ def skm_ikm(
     weight: str = "exact",
     multiplier: int = 25,
     bands: Sequence[GradeBand] = (),
+    legacy: Fraction = LEGACY_WEIGHT,
 ) -> SkmResult:
     """IKM from per-unsur sums and answer counts. Every unsur needs at least one answer."""
     if not totals:
@@ -114,7 +123,7 @@ def skm_ikm(
         if count <= 0:
             raise ValueError(f"unsur {code} has no answer")
         nrr[code] = Fraction(total, count)
-    w = skm_weight(weight, len(nrr))
+    w = skm_weight(weight, len(nrr), legacy)
     ikm_exact = multiplier * w * sum(nrr.values(), Fraction(0))
     ikm = round2(ikm_exact)
     band = grade_for(ikm, bands)
@@ -201,13 +210,38 @@ def _ceil(value: Fraction) -> int:
     return math.ceil(value)
 
 
+KREJCIE_MORGAN_FILE = Path(__file__).with_name("krejcie-morgan-1970.yaml")
+
+
+@functools.cache
+def krejcie_morgan_table() -> tuple[tuple[int, int], ...]:
+    """The published table's (N, S) rows, ascending by N (data: krejcie-morgan-1970.yaml)."""
+    data = yaml.safe_load(KREJCIE_MORGAN_FILE.read_text(encoding="utf-8"))
+    rows = tuple((int(n), int(s)) for n, s in data["rows"])
+    if list(rows) != sorted(rows) or any(s > n for n, s in rows):
+        raise ValueError(f"{KREJCIE_MORGAN_FILE.name}: rows must ascend and S must not exceed N")
+    return rows
+
+
+def krejcie_morgan_formula(population: int) -> Fraction:
+    """S = χ²NP(1−P) / (d²(N−1) + χ²P(1−P)), χ² = 3,841, P = 0,5, d = 0,05, exactly."""
+    chi2, p, d = Fraction("3.841"), Fraction(1, 2), Fraction(1, 20)
+    return chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
+
+
 def krejcie_morgan(population: int) -> int:
-    """S = χ²NP(1−P) / (d²(N−1) + χ²P(1−P)), χ² = 3,841, P = 0,5, d = 0,05 — rounded up."""
+    """The table's S for the next tabulated N at or above the population; beyond the table the formula
+    rounded half up (as the table is built), never below the last row; below the first row everyone (F14)."""
     if population <= 0:
         return 0
-    chi2, p, d = Fraction("3.841"), Fraction(1, 2), Fraction(1, 20)
-    s = chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
-    return min(_ceil(s), population)
+    table = krejcie_morgan_table()
+    if population < table[0][0]:
+        return population
+    index = bisect.bisect_left([n for n, _s in table], population)
+    if index < len(table):
+        return min(table[index][1], population)
+    # the table's last row (384) is the formula's limit, not its value at that N (382.6): never go below it
+    return max(table[-1][1], math.floor(krejcie_morgan_formula(population) + Fraction(1, 2)))
 
 
 def slovin(population: int, error: Fraction | str = "0.05") -> int:
@@ -287,6 +321,25 @@ class SurveyResult:
     conversion_text: str = ""
     multiplier: int = 25
     notes: list[str] = field(default_factory=list)
+    min_respondents: int = 0  # the instrument's minimum per unit (F12); 0 = no check
+    # SPKP / SPAK on a 1–6 scale: the index under the other conversion rule (F5), shown beside it
+    alternative_conversion: str = ""
+    alternative_index: Decimal | None = None
+    alternative_conversion_text: str = ""
+
+    @property
+    def below_minimum(self) -> bool:
+        return 0 < self.n < self.min_respondents
+
+    @property
+    def minimum_warning(self) -> str:
+        """A sentence when fewer respondents answered than the minimum (empty otherwise)."""
+        if not self.below_minimum:
+            return ""
+        return (
+            f"n = {self.n}: di bawah minimal {self.min_respondents} responden untuk satu unit kerja "
+            "(PermenPANRB 90/2021 Lampiran II Bab III C.2.d); hasil belum dapat diandalkan"
+        )
 
     @property
     def weakest(self) -> list[QuestionStat]:
@@ -336,6 +389,13 @@ class SurveyResult:
                 conversion=self.conversion,
                 ci=None if self.ci is None else [round(self.ci.low, 2), round(self.ci.high, 2)],
             )
+            if self.alternative_conversion:
+                data["alternative"] = {
+                    "conversion": self.alternative_conversion,
+                    "index": None if self.alternative_index is None else float(self.alternative_index),
+                }
+        data["min_respondents"] = self.min_respondents
+        data["warning"] = self.minimum_warning
         return data
 
 
@@ -373,8 +433,14 @@ def compute_result(
         rule = weight or defn.weight
         common = {"kind": defn.kind, "scale": defn.scale, "n": agg.n, "questions": questions, "mean": mean}
         if mean is None:
-            return SurveyResult(**common, ci=None, weight=rule, multiplier=defn.multiplier)  # type: ignore[arg-type]
-        w = skm_weight(rule, k)
+            return SurveyResult(
+                **common,  # type: ignore[arg-type]
+                ci=None,
+                weight=rule,
+                multiplier=defn.multiplier,
+                min_respondents=defn.min_respondents,
+            )
+        w = skm_weight(rule, k, Fraction(defn.legacy_weight))
         ikm_exact = defn.multiplier * w * sum(answered, Fraction(0))
         ikm = round2(ikm_exact)
         band = grade_for(ikm, defn.grade_bands)
@@ -392,10 +458,16 @@ def compute_result(
             grade=band.grade,
             grade_label=band.label,
             weight=rule,
-            weight_text=WEIGHT_TEXT[rule].format(u=k),
+            weight_text=(
+                defn.legacy_weight_label
+                if rule == "legacy_0111" and defn.legacy_weight_label
+                else WEIGHT_TEXT[rule].format(u=k)
+            ),
             multiplier=defn.multiplier,
+            min_respondents=defn.min_respondents,
         )
     rule = conversion or defn.conversion
+    other = OTHER_CONVERSION.get(rule, "")
     index_exact = None if mean is None else convert_index(mean, scale=defn.scale, rule=rule)
 
     def conv(x: float) -> float:
@@ -415,6 +487,12 @@ def compute_result(
         index=None if index_exact is None else round2(index_exact),
         conversion=rule,
         conversion_text=conversion_text(rule, defn.scale),
+        min_respondents=defn.min_respondents,
+        alternative_conversion=other,
+        alternative_index=None
+        if other == "" or mean is None
+        else round2(convert_index(mean, scale=defn.scale, rule=other)),
+        alternative_conversion_text=conversion_text(other, defn.scale) if other else "",
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -97,12 +97,29 @@ class ImportForm(forms.Form):
         error_messages={"required": _("Pilih berkas yang akan diimpor.")},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv", "class": "form-control"}),
     )
+    numbering = forms.ChoiceField(
+        label=_("Penomoran kolom dalam berkas"),
+        required=False,
+        choices=[("", _("Sesuai instrumen"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     valid_only = forms.BooleanField(
         label=_("Impor hanya baris yang valid"),
         help_text=_("Tanpa centang ini, tidak ada yang diimpor bila ada satu baris pun yang salah."),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    def __init__(self, *args: Any, numberings: Mapping[str, Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["numbering"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("Sesuai instrumen")),
+            *((code, n.label) for code, n in (numberings or {}).items()),
+        ]
+        if not numberings:
+            field.widget = forms.HiddenInput()
 
 
 class CodesForm(forms.Form):

@@ -24,6 +24,8 @@ MAX_QUESTIONS = 12
 KINDS = ("skm", "spkp", "spak")
 WEIGHTS = ("exact", "legacy_0111")
 CONVERSIONS = ("identity", "linear", "proportional")
+ROUNDS = ("quarter", "month", "campaign")  # SKM: what counts as one survey held (A.I.6.iv.a; F13)
+DEFAULT_MIN_RESPONDENTS = 30  # PermenPANRB 90/2021 Lampiran II Bab III C.2.d (F12)
 PROFILE_TYPES = ("choice", "integer", "service_type")
 PROFILE_CODES = ("gender", "age", "education", "occupation", "service_type")
 CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -83,6 +85,20 @@ class GradeBand:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """Another numbering of the questions an import may declare (e.g. U8 = Sarana, U9 = Pengaduan).
+
+    `codes` maps the code as written in the file to the instrument's own code (a permutation)."""
+
+    code: str
+    label: str
+    codes: Mapping[str, str]
+
+    def own_code(self, written: str) -> str:
+        return self.codes.get(written, written)
+
+
+@dataclass(frozen=True)
 class InstrumentDef:
     code: str
     kind: str
@@ -96,6 +112,11 @@ class InstrumentDef:
     grade_bands: tuple[GradeBand, ...] = ()  # SKM, descending by `min`
     conversion: str = "identity"  # SPKP/SPAK: rule to the 0–4 index
     confidence: float = 0.95
+    min_respondents: int = DEFAULT_MIN_RESPONDENTS  # fewer per unit: the result carries a warning (F12)
+    rounds: str = "quarter"  # SKM: distinct rounds with ≥ 1 response counted for A.I.6.iv.a (F13)
+    legacy_weight: Decimal = Decimal("0.111")  # SKM: the weight of the "legacy_0111" rule (F19)
+    legacy_weight_label: str = ""  # SKM: how that weight is described with each result (F19)
+    numberings: Mapping[str, Numbering] = field(default_factory=dict, compare=False)  # import numberings
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -221,6 +242,26 @@ def parse_instrument(data: Mapping[str, Any]) -> InstrumentDef:
 
     profile = _parse_profile(data.get("profile") or [], problems)
 
+    min_respondents = settings.get("min_respondents", DEFAULT_MIN_RESPONDENTS)
+    if not isinstance(min_respondents, int) or isinstance(min_respondents, bool) or min_respondents < 1:
+        problems.append(f"min_respondents {min_respondents!r} harus bilangan bulat ≥ 1")
+        min_respondents = DEFAULT_MIN_RESPONDENTS
+    rounds = settings.get("rounds", "quarter")
+    legacy_weight = Decimal("0.111")
+    legacy_label = _text(settings.get("legacy_weight_label"))
+    numberings: dict[str, Numbering] = {}
+    codes = [q.code for q in questions]
+    if kind == "skm":
+        if rounds not in ROUNDS:
+            problems.append(f"rounds {rounds!r} tidak dikenal (pilih {', '.join(ROUNDS)})")
+        try:
+            legacy_weight = Decimal(str(settings.get("legacy_weight", "0.111")))
+        except InvalidOperation:
+            problems.append(f"legacy_weight {settings.get('legacy_weight')!r} bukan angka")
+        else:
+            if not Decimal(0) < legacy_weight <= Decimal("0.2"):
+                problems.append(f"legacy_weight {legacy_weight} harus di antara 0 dan 0,2")
+        numberings = _parse_numberings(settings.get("numberings") or {}, codes, problems)
     weight = settings.get("weight", "exact")
     multiplier = settings.get("multiplier", 25)
     conversion = settings.get("conversion", "identity")
@@ -264,8 +305,33 @@ def parse_instrument(data: Mapping[str, Any]) -> InstrumentDef:
         grade_bands=tuple(bands),
         conversion=conversion,
         confidence=float(confidence),
+        min_respondents=min_respondents,
+        rounds=rounds if kind == "skm" else "quarter",
+        legacy_weight=legacy_weight,
+        legacy_weight_label=legacy_label,
+        numberings=numberings,
         extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def _parse_numberings(raw: Any, codes: list[str], problems: list[str]) -> dict[str, Numbering]:
+    if not isinstance(raw, dict):
+        problems.append("numberings harus berupa pemetaan (nama → label dan kode)")
+        return {}
+    result: dict[str, Numbering] = {}
+    for name, entry in raw.items():
+        where = f"penomoran {name}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("codes"), dict):
+            problems.append(f"{where}: perlu label dan codes (kode dalam berkas → kode instrumen)")
+            continue
+        mapping = {str(k): str(v) for k, v in entry["codes"].items()}
+        unknown = sorted(set(mapping) - set(codes) | set(mapping.values()) - set(codes))
+        if unknown:
+            problems.append(f"{where}: kode tidak dikenal {', '.join(unknown)}")
+        elif sorted(mapping) != sorted(mapping.values()):
+            problems.append(f"{where}: codes harus saling menukar kode (setiap kode tujuan tepat satu kali)")
+        result[str(name)] = Numbering(str(name), _text(entry.get("label")) or str(name), mapping)
+    return result
 
 
 def _parse_profile(raw: Any, problems: list[str]) -> tuple[ProfileField, ...]:

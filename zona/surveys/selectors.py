@@ -202,6 +202,62 @@ def closed_skm_campaigns(*, unit: Unit, year: int) -> list[Campaign]:
     )
 
 
+QUARTERS = ("I", "II", "III", "IV")
+MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+@dataclass(frozen=True)
+class SkmRound:
+    key: str
+    label: str
+    campaigns: list[Campaign]
+
+
+@dataclass(frozen=True)
+class SkmRounds:
+    """The SKM surveys a unit held in a year, for A.I.6.iv.a ("SKM dilakukan minimal 4 kali dalam setahun").
+
+    A survey held is a round with at least one response: a closed SKM campaign of the unit that year with
+    ≥ 1 response, grouped by the instrument's `rounds` setting — the calendar quarter its period starts
+    in (default), its month, or each campaign on its own. Concurrent campaigns (e.g. one per layanan in
+    the same quarter) are one round; a campaign without responses is no survey held (finding F13).
+    """
+
+    rule: str
+    rounds: list[SkmRound]
+    without_responses: list[Campaign]
+
+    @property
+    def count(self) -> int:
+        return len(self.rounds)
+
+    @property
+    def campaigns(self) -> list[Campaign]:
+        return [campaign for one in self.rounds for campaign in one.campaigns]
+
+
+def _round_key(campaign: Campaign, rule: str) -> tuple[str, str]:
+    start = campaign.starts_on
+    if rule == "month":
+        return f"{start.year}-{start.month:02d}", f"{MONTHS_ID[start.month - 1]} {start.year}"
+    if rule == "campaign":
+        return str(campaign.pk), campaign.title
+    quarter = (start.month - 1) // 3
+    return f"{start.year}-Q{quarter + 1}", f"triwulan {QUARTERS[quarter]}"
+
+
+def skm_rounds(*, unit: Unit, year: int, rule: str = "quarter") -> SkmRounds:
+    rounds: dict[str, SkmRound] = {}
+    empty = []
+    for campaign in closed_skm_campaigns(unit=unit, year=year):
+        if not campaign.n:  # type: ignore[attr-defined]
+            empty.append(campaign)
+            continue
+        key, label = _round_key(campaign, rule)
+        rounds.setdefault(key, SkmRound(key, label, [])).campaigns.append(campaign)
+    return SkmRounds(rule=rule, rounds=sorted(rounds.values(), key=lambda r: r.key), without_responses=empty)
+
+
 def instrument_choices() -> QuerySet[Instrument]:
     """The latest version of each instrument."""
     latest = Instrument.objects.values("code").annotate(v=Max("version"))

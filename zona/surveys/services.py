@@ -26,7 +26,7 @@ from zona.lke.numbers import format_id, to_fraction
 from zona.units.models import ServiceType, Unit
 
 from . import computation, selectors
-from .instruments import InstrumentDef, parse_instrument, read_instrument_data
+from .instruments import InstrumentDef, instrument_def, parse_instrument, read_instrument_data
 from .models import Campaign, Instrument
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -297,6 +297,46 @@ def skm_count_option(count: int) -> str:
     return "ABCDE"[max(0, 4 - min(count, 4))]
 
 
+def conversion_reading_note(assessment: Any, item_code: str, result: Any) -> str:
+    """F5: when the other 1–6 → 0–4 conversion would change an LKE verdict of the assessment, say so."""
+    if not result.alternative_conversion or result.alternative_index is None or result.index is None:
+        return ""
+    from zona.assessments.selectors.core import effective_answers, engine_for
+    from zona.lke.scoring import AnswerReading, score
+
+    framework = engine_for(assessment)
+    answers = {**effective_answers(assessment), item_code: to_fraction(result.index)}
+    reading = AnswerReading(
+        "survey_conversion",
+        result.conversion,
+        result.alternative_conversion,
+        {item_code: to_fraction(result.alternative_index)},
+        f"konversi {result.alternative_conversion_text} "
+        f"(indeks {format_id(to_fraction(result.alternative_index))})",
+    )
+    scored = score(framework, answers, readings=[reading])
+    notes = [
+        f"{name}: {note.message}"
+        for name, note in scored.reading_notes
+        if note.setting == "survey_conversion"
+    ]
+    return "; ".join(notes)
+
+
+def skm_rounds_note(held: selectors.SkmRounds, year: int, option: str) -> str:
+    """A.I.6.iv.a's note: how many SKM were held in the year, which rounds, and what was not counted."""
+    rounds = ", ".join(f"{r.label} ({len(r.campaigns)} survei)" for r in held.rounds) or "-"
+    note = _("%(count)s putaran SKM dengan respons pada tahun %(year)s: %(rounds)s → pilihan %(option)s") % {
+        "count": held.count,
+        "year": year,
+        "rounds": rounds,
+        "option": option,
+    }
+    if held.without_responses:
+        note += "; " + _("%(n)s survei tanpa respons tidak dihitung") % {"n": len(held.without_responses)}
+    return note
+
+
 def campaign_results_url(campaign: Campaign, base_url: str | None = None) -> str:
     base = (base_url or getattr(settings, "ZONA_BASE_URL", "") or "http://localhost:8000").rstrip("/")
     return base + reverse("surveys:detail", kwargs={"pk": campaign.pk})
@@ -360,20 +400,18 @@ def campaign_feed_lke(
     kind = campaign.instrument.kind
     value: Any
     if kind == Instrument.Kind.SKM:
-        closed = selectors.closed_skm_campaigns(unit=campaign.unit, year=campaign.year)
-        item_code, value = ITEM_SKM_COUNT, skm_count_option(len(closed))
+        held = selectors.skm_rounds(
+            unit=campaign.unit, year=campaign.year, rule=instrument_def(campaign.instrument).rounds
+        )
+        item_code, value = ITEM_SKM_COUNT, skm_count_option(held.count)
         links = [
             (
                 campaign_results_url(c, base_url),
                 _("SKM %(title)s (n = %(n)s)") % {"title": c.title, "n": c.n},  # type: ignore[attr-defined]
             )
-            for c in closed
+            for c in held.campaigns
         ]
-        note = _("%(count)s SKM selesai pada tahun %(year)s → pilihan %(option)s") % {
-            "count": len(closed),
-            "year": campaign.year,
-            "option": value,
-        }
+        note = skm_rounds_note(held, campaign.year, value)
     else:
         result = selectors.campaign_results(campaign).overall
         if result.index is None:
@@ -387,6 +425,11 @@ def campaign_feed_lke(
             "n": result.n,
             "rule": result.conversion_text,
         }
+        if result.minimum_warning:
+            note += "; " + result.minimum_warning
+        reading = conversion_reading_note(assessment, item_code, result)
+        if reading:
+            note += "; " + reading
         links = [
             (
                 campaign_results_url(campaign, base_url),

@@ -341,17 +341,31 @@ def import_file_rows(*, name: str, content: bytes) -> list[list[str]]:
     return rows
 
 
+def _written(numbering: Any, own: str) -> str:
+    """The code a file in `numbering` writes for the instrument's question `own`."""
+    return next((written for written, target in numbering.codes.items() if target == own), own)
+
+
 def _header_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
 def import_validate(
-    rows: Sequence[Sequence[str]], *, campaign: Campaign, definition: InstrumentDef
+    rows: Sequence[Sequence[str]], *, campaign: Campaign, definition: InstrumentDef, numbering: str = ""
 ) -> tuple[list[ResponseData], list[RowProblem], int, list[str]]:
-    """(valid rows, problems, data rows read, ignored columns); raises ImportFileInvalid for a bad header."""
+    """(valid rows, problems, data rows read, ignored columns); raises ImportFileInvalid for a bad header.
+
+    `numbering` names one of the instrument's declared numberings (e.g. `sarana_u8`: the file's U8 is
+    Sarana, the instrument's U9): the file's question codes are then read as the instrument's own (F19).
+    """
     if not rows or not any(cell for cell in rows[0]):
         raise ImportFileInvalid([_("Berkas kosong: baris pertama harus berisi judul kolom (mis. U1 … U9).")])
-    codes = {code.lower(): code for code in definition.codes}
+    declared = definition.numberings.get(numbering) if numbering else None
+    if numbering and declared is None:
+        raise ImportFileInvalid([_("Penomoran %(name)s tidak dikenal instrumen ini.") % {"name": numbering}])
+    codes = {
+        (code if declared is None else _written(declared, code)).lower(): code for code in definition.codes
+    }
     columns: dict[int, tuple[str, str]] = {}  # index → (kind, code): ("q", "U1") or ("p", "gender")
     labels: dict[int, str] = {}
     ignored: list[str] = []
@@ -423,7 +437,7 @@ def import_validate(
 
 @transaction.atomic
 def responses_import(
-    *, campaign: Campaign, name: str, content: bytes, valid_only: bool, actor: Any
+    *, campaign: Campaign, name: str, content: bytes, valid_only: bool, actor: Any, numbering: str = ""
 ) -> ImportResult:
     """Import a file in one transaction: nothing if a row is invalid, or only valid rows (`valid_only`)."""
     _require_change(actor, campaign)
@@ -432,7 +446,9 @@ def responses_import(
         raise EntryClosed
     definition = instrument_def(campaign.instrument)
     rows = import_file_rows(name=name, content=content)
-    valid, problems, count, ignored = import_validate(rows, campaign=campaign, definition=definition)
+    valid, problems, count, ignored = import_validate(
+        rows, campaign=campaign, definition=definition, numbering=numbering
+    )
     bad_rows = len({p.row for p in problems})
     result = ImportResult(
         rows=count,
@@ -473,6 +489,7 @@ def responses_import(
             "imported": len(valid),
             "skipped": bad_rows,
             "mode": "valid_only" if valid_only else "all_or_nothing",
+            "numbering": numbering or "instrumen",
         },
     )
     return result

@@ -19,6 +19,7 @@ from zona.units.models import Unit
 
 from . import computation, selectors, services
 from .forms import CampaignForm, FeedForm, TargetForm
+from .instruments import instrument_def
 from .models import Campaign, Instrument
 
 
@@ -187,8 +188,14 @@ def campaign_feed(request: HttpRequest, pk: int) -> HttpResponse:
     item_code = services.FEED_ITEMS.get(kind, services.ITEM_SKM_COUNT)  # type: ignore[call-overload]
     preview: dict[str, Any] = {"item_code": item_code}
     if kind == Instrument.Kind.SKM:
-        closed = selectors.closed_skm_campaigns(unit=campaign.unit, year=campaign.year)
-        preview.update(value=services.skm_count_option(len(closed)), skm_campaigns=closed)
+        held = selectors.skm_rounds(
+            unit=campaign.unit, year=campaign.year, rule=instrument_def(campaign.instrument).rounds
+        )
+        preview.update(
+            value=services.skm_count_option(held.count),
+            skm_rounds=held,
+            skm_note=services.skm_rounds_note(held, campaign.year, services.skm_count_option(held.count)),
+        )
     else:
         overall = selectors.campaign_results(campaign, breakdowns=False).overall
         preview.update(value=overall.index, result=overall)

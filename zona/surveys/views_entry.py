@@ -117,11 +117,11 @@ def paper(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 def import_responses(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     campaign = _campaign(request, campaign_pk)
     definition = instrument_def(campaign.instrument)
-    form = ImportForm()
+    form = ImportForm(numberings=definition.numberings)
     result: svc.ImportResult | None = None
     file_problems: list[str] = []
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, numberings=definition.numberings)
         if form.is_valid() and not svc.entry_allowed(campaign):
             file_problems = [_("Kampanye ini tidak sedang berjalan; jawaban tidak dapat diimpor.")]
         elif form.is_valid():
@@ -133,6 +133,7 @@ def import_responses(request: HttpRequest, campaign_pk: int) -> HttpResponse:
                     content=upload.read(),
                     valid_only=form.cleaned_data["valid_only"],
                     actor=request.user,
+                    numbering=form.cleaned_data.get("numbering") or "",
                 )
             except svc.ImportFileInvalid as exc:
                 file_problems = exc.problems

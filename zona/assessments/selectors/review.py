@@ -28,7 +28,7 @@ from zona.lke.framework import Framework, Item
 from zona.lke.numbers import format_id
 from zona.lke.scoring import ScoreResult, score
 
-from ..models import Answer, AnswerRevision, Assessment, Evidence, ReturnedItem, ReviewStage
+from ..models import Answer, AnswerRevision, AreaReviewNote, Assessment, Evidence, ReturnedItem, ReviewStage
 from .core import canonical, effective_answers, engine_for, may_act_at_stage
 
 HASIL = "hasil"
@@ -226,6 +226,39 @@ class ReviewPage:
     total_items: int
     different_count: int
     returned_count: int
+    area_notes: list[AreaNoteView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AreaNoteView:
+    number: int
+    name: str
+    findings: str
+    recommendations: str
+    updated_by: str
+    updated_at: dt.datetime | None
+
+
+def area_notes(*, assessment: Assessment, framework: Framework) -> list[AreaNoteView]:
+    """The TPI's findings and recommendations for every area of the LKE (blank where none written)."""
+    stored = {
+        note.area: note
+        for note in AreaReviewNote.objects.filter(assessment=assessment).select_related("updated_by")
+    }
+    views = []
+    for area in framework.areas:
+        note = stored.get(area.number)
+        views.append(
+            AreaNoteView(
+                number=area.number,
+                name=area.name,
+                findings=note.findings if note else "",
+                recommendations=note.recommendations if note else "",
+                updated_by=_who(note.updated_by) if note else "",
+                updated_at=note.updated_at if note else None,
+            )
+        )
+    return views
 
 
 def _who(user: Any) -> str:
@@ -470,12 +503,14 @@ def review_page(
         groups[key].rows.append(row)
         shown += 1
     last = stages[-1] if stages else None
+    is_last_stage = stage is not None and last is not None and stage.pk == last.pk
+    show_notes = is_last_stage or assessment.status == Assessment.Status.FINAL
     return ReviewPage(
         assessment=assessment,
         framework=framework,
         stages=stages,
         stage=stage,
-        is_last_stage=stage is not None and last is not None and stage.pk == last.pk,
+        is_last_stage=is_last_stage,
         editable=may_review(user, assessment),
         layers_visible=layers_visible,
         scores=_score_lines(framework, unit_score, stage_score),
@@ -486,6 +521,7 @@ def review_page(
         total_items=len(rows),
         different_count=sum(1 for row in rows if row.different),
         returned_count=sum(1 for row in rows if row.returned),
+        area_notes=area_notes(assessment=assessment, framework=framework) if show_notes else [],
     )
 
 

@@ -20,7 +20,7 @@ from zona.lifecycle.selectors import Checklist, prerequisite_checklist
 from zona.lifecycle.services import history as unit_history
 from zona.lke.answers import Answer as EngineAnswer
 from zona.lke.answers import answer_display
-from zona.lke.framework import Framework
+from zona.lke.framework import Framework, Settings
 from zona.lke.numbers import NotANumber, format_id, round_half_up, to_float, to_fraction
 from zona.lke.scoring import ScoreResult, score
 from zona.units.models import Stage, Unit
@@ -144,6 +144,7 @@ class VerdictFigure:
     eligible: bool
     failed: tuple[str, ...]
     requires: tuple[str, ...]
+    readings: tuple[str, ...] = ()  # reading notes: the other reading of an open rule changes this verdict
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class Figures:
     hasil_detail: list[NodeFigure]
     predicates: list[VerdictFigure]
     gains: list[GainFigure] = field(default_factory=list)
+    zero_denominators: tuple[str, ...] = ()  # items valued by the framework's zero-denominator rule (F2)
 
     def area(self, number: int) -> AreaFigure | None:
         return next((area for area in self.areas if area.number == number), None)
@@ -225,10 +227,18 @@ def figures_from_result(
             for code, depth in _hasil_nodes(fw)
         ],
         predicates=[
-            VerdictFigure(v.code, v.name, v.eligible, tuple(v.failed), tuple(v.requires))
+            VerdictFigure(
+                v.code,
+                v.name,
+                v.eligible,
+                tuple(v.failed),
+                tuple(v.requires),
+                tuple(note.message for note in v.readings),
+            )
             for v in result.predicates.values()
         ],
         gains=[GainFigure(g.code, g.question, g.area, g.current, g.best, Num(g.points, d)) for g in gains],
+        zero_denominators=tuple(entry.message for entry in result.zero_denominators),
     )
 
 
@@ -274,6 +284,11 @@ def figures_from_final(data: Mapping[str, Any], framework: Framework, *, label: 
             bool(verdict.get("eligible")),
             tuple(verdict.get("failed") or ()),
             tuple(verdict.get("requires") or ()),
+            tuple(
+                str(note.get("message", ""))
+                for note in verdict.get("readings") or ()
+                if isinstance(note, Mapping)
+            ),
         )
         for code, verdict in (data.get("predicates") or {}).items()
     ]
@@ -300,6 +315,11 @@ def figures_from_final(data: Mapping[str, Any], framework: Framework, *, label: 
         hasil_detail=hasil_detail,
         predicates=predicates,
         gains=gains,
+        zero_denominators=tuple(
+            str(entry.get("message", ""))
+            for entry in data.get("zero_denominators") or ()
+            if isinstance(entry, Mapping)
+        ),
     )
 
 
@@ -447,6 +467,7 @@ class ScoresPage:
     radar: dict[str, Any]
     answered: int
     item_total: int
+    settings: Settings | None = None  # the framework's readings in force (threshold rounding, area rule)
 
     @property
     def current(self) -> Figures:
@@ -573,6 +594,7 @@ def assessment_scores_page(*, assessment: Assessment, user: Any) -> ScoresPage:
         radar=_radar(headline),
         answered=completeness.answered,
         item_total=completeness.total,
+        settings=framework.settings,
     )
 
 

@@ -3,6 +3,11 @@
 A final assessment's LHE takes its figures from the frozen `final_result` and is stored once as a
 Document (kind LHE) on `Assessment.lhe_document`; any other assessment gets a draft marked "DRAF",
 computed live by the engine and never stored.
+
+As PermenPANRB 90/2021 Lampiran II Bab I A describes it (finding F6), the LHE states the prerequisites
+the TPI verifies (the lifecycle checklist, read through its selector), the TPI's findings and
+recommendations per area, and a conclusion whether the unit meets the criteria to be proposed to the
+TPN: the score verdict AND the prerequisites AND any predicate required first.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from django.utils import timezone
 from zona.audit.services import audit_record
 from zona.documents.models import Document
 from zona.documents.services import document_store
+from zona.lifecycle.selectors import Checklist, prerequisite_checklist
+from zona.lifecycle.services import history as unit_history
 from zona.lke.answers import answer_display
 from zona.lke.framework import Framework
 from zona.lke.numbers import NotANumber, format_id, to_fraction
@@ -28,6 +35,8 @@ from zona.lke.scoring import ScoreResult
 
 from ..models import Answer, Assessment, ReturnedItem, ReviewStage
 from ..selectors.core import canonical, engine_for
+from ..selectors.review import area_notes
+from ..selectors.scores import held_predicates
 from .excel_io import LAYER_TPI, LAYER_UNIT, export_layer
 
 RECOMMENDATIONS = 10
@@ -137,9 +146,17 @@ def lhe_context(assessment: Assessment, *, draft: bool) -> dict[str, Any]:
             "eligible": verdict["eligible"],
             "failed": verdict["failed"],
             "requires": [code.upper() for code in verdict.get("requires", [])],
+            "readings": [str(note.get("message", "")) for note in verdict.get("readings") or ()],
         }
         for verdict in figures.tpi.get("predicates", {}).values()
     ]
+    moves = unit_history(assessment.unit)
+    checklist = prerequisite_checklist(
+        unit=assessment.unit, user=None, year=assessment.period.year, moves=moves
+    )
+    conclusions = _conclusions(
+        figures.tpi.get("predicates", {}), checklist, held_predicates(assessment.unit, moves)
+    )
     areas = []
     for area in framework.areas:
         frozen = figures.tpi.get("areas", {}).get(str(area.number), {})
@@ -165,6 +182,17 @@ def lhe_context(assessment: Assessment, *, draft: bool) -> dict[str, Any]:
     hasil_rows = [_node_row(framework, code, unit, tpi, d) for code in framework.subtree_nodes(hasil_root)]
 
     findings = _findings(assessment, framework, unit_layer.answers, tpi_layer.answers)
+    percent_by_area = {str(area["number"]): area["percent"] for area in areas}
+    notes = [
+        {
+            "number": note.number,
+            "name": note.name,
+            "percent": percent_by_area.get(str(note.number), "–"),
+            "findings": note.findings,
+            "recommendations": note.recommendations,
+        }
+        for note in area_notes(assessment=assessment, framework=framework)
+    ]
     recommendations = [
         {
             "code": gain["code"],
@@ -191,12 +219,78 @@ def lhe_context(assessment: Assessment, *, draft: bool) -> dict[str, Any]:
         "unit_total": _fmt(figures.unit.get("total"), d),
         "summary": summary,
         "predicates": predicates,
+        "prerequisites": _prerequisite_rows(checklist),
+        "prerequisite_year": checklist.year,
+        "conclusions": conclusions,
+        "zero_denominators": [str(e.get("message", "")) for e in figures.tpi.get("zero_denominators") or ()],
+        "area_notes": notes,
         "areas": areas,
         "hasil_rows": hasil_rows,
         "findings": findings,
         "recommendations": recommendations,
         "signatures": _signatures(assessment),
     }
+
+
+PREREQUISITE_TARGETS = ("wbk", "wbbm")  # the checklist judges each prerequisite for these predicates
+
+
+def _prerequisite_rows(checklist: Checklist) -> list[dict[str, Any]]:
+    def state(verdict: Any) -> str:
+        return "met" if verdict.met else str(verdict.status)
+
+    return [
+        {
+            "label": row.definition.label,
+            "level": row.definition.level,
+            "value": row.display_value,
+            "wbk": state(row.wbk),
+            "wbbm": state(row.wbbm),
+            "wbk_message": row.wbk.message,
+            "wbbm_message": row.wbbm.message,
+        }
+        for row in checklist.rows
+    ]
+
+
+def _conclusions(predicates: dict[str, Any], checklist: Checklist, held: set[str]) -> list[dict[str, Any]]:
+    """Per predicate: does the unit meet the criteria to be proposed to the TPN (Bab I A.3)?
+
+    Three conditions, each stated: the score requirements (the engine's verdict), every prerequisite of
+    the checklist for that predicate, and the predicates it requires first (WBBM needs WBK held).
+    """
+    names = {code: str(verdict.get("name", code)) for code, verdict in predicates.items()}
+    conclusions = []
+    for code, verdict in predicates.items():
+        reasons = []
+        scores_met = bool(verdict.get("eligible"))
+        if not scores_met:
+            failed = list(verdict.get("failed") or ())
+            reasons.append(f"nilai belum memenuhi syarat ({len(failed)} syarat nilai tidak terpenuhi)")
+        if code in PREREQUISITE_TARGETS:
+            unmet = [getattr(row, code).message for row in checklist.rows if not getattr(row, code).met]
+            prerequisites_met = not unmet
+            if unmet:
+                reasons.append("prasyarat belum terpenuhi: " + "; ".join(unmet))
+        else:
+            prerequisites_met = True
+        missing = [
+            names.get(other, other.upper()) for other in verdict.get("requires") or () if other not in held
+        ]
+        if missing:
+            reasons.append("belum memiliki predikat " + ", ".join(missing))
+        conclusions.append(
+            {
+                "code": code,
+                "name": names[code],
+                "meets": scores_met and prerequisites_met and not missing,
+                "scores_met": scores_met,
+                "prerequisites_met": prerequisites_met,
+                "reasons": reasons,
+                "readings": [str(note.get("message", "")) for note in verdict.get("readings") or ()],
+            }
+        )
+    return conclusions
 
 
 def _findings(

@@ -25,7 +25,7 @@ from zona.accounts.permissions import Action
 from zona.audit.services import audit_record
 from zona.lke.answers import answer_to_json
 
-from ..models import Assessment, Period, ReturnedItem, ReviewStage
+from ..models import AreaReviewNote, Assessment, Period, ReturnedItem, ReviewStage
 from ..selectors.core import assessment_score, effective_answers, engine_for, may_act_at_stage
 from ..selectors.review import Completeness, assessment_completeness
 
@@ -276,3 +276,55 @@ def review_finalise(*, assessment: Assessment, actor: Any) -> Assessment:
     locked.refresh_from_db(fields=["lhe_document"])
     _refresh(assessment, locked)
     return locked
+
+
+AREA_NOTE_MAX = 5000
+
+
+@transaction.atomic
+def area_note_save(
+    *, assessment: Assessment, area: int, findings: str, recommendations: str, actor: Any
+) -> AreaReviewNote:
+    """The last review stage writes the TPI's findings and recommendations for one area (for the LHE)."""
+    locked = _locked(assessment)
+    stages = _stages(locked)
+    if not stages:
+        raise ValidationError(_("Periode ini tidak memiliki tahap reviu."))
+    last = stages[-1]
+    _check_current_stage(locked, last, actor)
+    framework = engine_for(locked)
+    if area not in {a.number for a in framework.areas}:
+        raise ValidationError(_("Area %(area)s tidak ada dalam LKE ini.") % {"area": area})
+    findings, recommendations = findings.strip(), recommendations.strip()
+    for label, text in ((_("Temuan"), findings), (_("Rekomendasi"), recommendations)):
+        if len(text) > AREA_NOTE_MAX:
+            raise ValidationError(
+                _("%(field)s area %(area)s terlalu panjang (%(n)s karakter; paling banyak %(max)s).")
+                % {"field": label, "area": area, "n": len(text), "max": AREA_NOTE_MAX}
+            )
+    note = AreaReviewNote.objects.filter(assessment=locked, area=area).first()
+    before = (
+        {"findings": "", "recommendations": ""}
+        if note is None
+        else {
+            "findings": note.findings,
+            "recommendations": note.recommendations,
+        }
+    )
+    if note is None:
+        note = AreaReviewNote(assessment=locked, area=area)
+    note.findings, note.recommendations, note.updated_by = findings, recommendations, actor
+    note.save()
+    changes = {
+        key: [before[key], value]
+        for key, value in (("findings", findings), ("recommendations", recommendations))
+        if before[key] != value
+    }
+    if changes:
+        audit_record(
+            event="assessment.area_note_saved",
+            actor=actor,
+            obj=locked,
+            changes={"area": area, "stage": last.name, **changes},
+        )
+    return note

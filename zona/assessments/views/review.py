@@ -231,6 +231,26 @@ def review_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_review_url(assessment))
 
 
+@zona_login_required
+@require_POST
+def review_area_note(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The last stage saves the TPI's findings and recommendations for one area (printed in the LHE)."""
+    assessment = _assessment(request, pk, Action.REVIEW)
+    try:
+        services.area_note_save(
+            assessment=assessment,
+            area=number,
+            findings=request.POST.get("findings", ""),
+            recommendations=request.POST.get("recommendations", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _render_review(request, assessment, status=400)
+    messages.success(request, _("Temuan dan rekomendasi area %(n)s tersimpan.") % {"n": number})
+    return redirect(_review_url(assessment, f"#area-note-{number}"))
+
+
 # --- history ------------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from zona.lke.answers import parse_answers
 from zona.lke.excel import read_workbook, write_workbook
 from zona.lke.framework import Framework, FrameworkInvalid
 from zona.lke.numbers import format_id
-from zona.lke.scoring import ScoreResult, score
+from zona.lke.scoring import AREA_RULE_TEXT, ROUNDING_TEXT, ScoreResult, score
 
 DEFAULT_FRAMEWORK = "permenpanrb-90-2021"
 
@@ -124,6 +124,16 @@ def render_text(result: ScoreResult, gains: int) -> str:
         extra = f" (syarat lain: predikat {', '.join(verdict.requires).upper()})" if verdict.requires else ""
         lines.append(f"{verdict.name}: {state} syarat nilai{extra}")
         lines.extend(f"  - {failure}" for failure in verdict.failed)
+        lines.extend(f"  ! Catatan tafsiran: {note.message}" for note in verdict.readings)
+    settings = fw.settings
+    lines.append(
+        f"Tafsiran: ambang diuji pada {ROUNDING_TEXT[settings.threshold_rounding]}; "
+        f"{AREA_RULE_TEXT[settings.area_rule]}"
+    )
+    if result.zero_denominators:
+        lines.append("")
+        lines.append("Pembagi 0 (aturan berkas kerangka):")
+        lines.extend(f"  {entry.message}" for entry in result.zero_denominators)
     if result.gains and gains:
         lines.append("")
         lines.append(f"{min(gains, len(result.gains))} butir yang paling menaikkan nilai:")

@@ -1,22 +1,28 @@
-"""`zona survey ikm FILE.csv [--json] [--legacy-weight]`: the SKM (PermenPANRB 14/2017) of a CSV file.
+"""`zona survey ikm FILE.csv [--json] [--legacy-weight] [--numbering NAME]`: the SKM of a CSV file.
 
 The header must hold U1…U9 (the unsur codes in the order of the Permen body; any column order, extra
-columns ignored), one row per respondent, values 1–4. A missing column or a value outside 1–4 exits
-with status 2, naming the row (as numbered in the file, the header being row 1) and the column.
+columns ignored), one row per respondent, values 1–4. A file numbered otherwise (many local sheets number
+U8 = Sarana, U9 = Pengaduan) declares it with `--numbering` (a numbering of the SKM instrument file,
+e.g. `sarana_u8`); its columns are then read as the instrument's own codes. A missing column or a value
+outside 1–4 exits with status 2, naming the row (as numbered in the file, the header being row 1) and the
+column. The legacy weight, its label and the minimum number of respondents come from the instrument file.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zona.surveys.computation import round2, skm_ikm
+from zona.surveys.instruments import InstrumentDef, load_instrument_file
 
 UNSUR = tuple(f"U{i}" for i in range(1, 10))
+SKM_FILE = Path(__file__).resolve().parents[2] / "data" / "skm-permenpanrb-14-2017.yaml"
 MAX_PROBLEMS = 20
 
 
@@ -31,11 +37,16 @@ class Command(BaseCommand):
         ikm.add_argument(
             "--legacy-weight",
             action="store_true",
-            help="weight 0,111 per unsur (as old spreadsheets) not 1/9",
+            help="the legacy weight per unsur of the instrument file (0,111, as old spreadsheets) not 1/9",
+        )
+        ikm.add_argument(
+            "--numbering",
+            default="",
+            help="the file's numbering of the unsur, as declared in the SKM instrument (e.g. sarana_u8)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.ikm(options["file"], options["as_json"], options["legacy_weight"])
+        self.ikm(options["file"], options["as_json"], options["legacy_weight"], options["numbering"])
 
     def fail(self, problems: list[str]) -> None:
         for problem in problems[:MAX_PROBLEMS]:
@@ -44,7 +55,12 @@ class Command(BaseCommand):
             self.stderr.write(f"… dan {len(problems) - MAX_PROBLEMS} masalah lain")
         raise CommandError(f"{len(problems)} masalah ditemukan; IKM tidak dihitung", returncode=2)
 
-    def ikm(self, name: str, as_json: bool, legacy: bool) -> None:
+    def ikm(self, name: str, as_json: bool, legacy: bool, numbering_name: str = "") -> None:
+        definition: InstrumentDef = load_instrument_file(SKM_FILE)
+        numbering = definition.numberings.get(numbering_name) if numbering_name else None
+        if numbering_name and numbering is None:
+            known = ", ".join(definition.numberings) or "tidak ada"
+            self.fail([f"--numbering {numbering_name}: penomoran tidak dikenal (yang ada: {known})"])
         path = Path(name)
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -59,6 +75,8 @@ class Command(BaseCommand):
             dialect = csv.excel
         reader = csv.reader(lines, dialect)
         header = [cell.strip().upper() for cell in next(reader, [])]
+        if numbering is not None:  # the file's U8 is the instrument's U9 etc.: read columns as own codes
+            header = [numbering.own_code(code) for code in header]
         missing = [code for code in UNSUR if code not in header]
         if missing:
             self.fail([f"{name}: baris 1: kolom {code} tidak ada" for code in missing])
@@ -82,8 +100,17 @@ class Command(BaseCommand):
         if n == 0:
             self.fail([f"{name}: tidak ada baris responden"])
         result = skm_ikm(
-            totals=totals, counts=dict.fromkeys(UNSUR, n), weight="legacy_0111" if legacy else "exact"
+            totals=totals,
+            counts=dict.fromkeys(UNSUR, n),
+            weight="legacy_0111" if legacy else "exact",
+            legacy=Fraction(definition.legacy_weight),
         )
+        warning = ""
+        if n < definition.min_respondents:
+            warning = (
+                f"n = {n}: di bawah minimal {definition.min_respondents} responden untuk satu unit kerja "
+                "(PermenPANRB 90/2021 Lampiran II Bab III C.2.d)"
+            )
         nrr = {code: float(value) for code, value in result.nrr_rounded.items()}
         if as_json:
             payload = {
@@ -94,11 +121,17 @@ class Command(BaseCommand):
                 "weight": result.weight,
                 "unsur": nrr,
                 "unsur_x25": {code: float(round2(value * 25)) for code, value in result.nrr.items()},
+                "numbering": numbering.code if numbering else "permen",
+                "warning": warning,
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
         self.stdout.write(f"Responden (n): {n}")
         for code in UNSUR:
             self.stdout.write(f"  {code}  NRR {nrr[code]:.4f}   ×25 {round2(result.nrr[code] * 25):>6}")
-        weight = "0,111 (lama)" if legacy else "1/9"
+        weight = (definition.legacy_weight_label or "0,111 (lama)") if legacy else "1/9"
         self.stdout.write(f"IKM: {result.ikm} — mutu {result.grade} ({result.label}); bobot {weight}")
+        if numbering is not None:
+            self.stdout.write(f"Penomoran berkas: {numbering.label}")
+        if warning:
+            self.stdout.write(f"Peringatan: {warning}")
