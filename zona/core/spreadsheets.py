@@ -91,7 +91,8 @@ def check_xlsx_archive(source: Source, *, max_unpacked: int | None = None) -> No
     finally:
         if hasattr(stream, "seek"):
             stream.seek(0)
-    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+    has_workbook = any(name.startswith("xl/workbook") and name.endswith(".xml") for name in names)
+    if "[Content_Types].xml" not in names or not has_workbook:
         raise SpreadsheetInvalid(["berkas Excel tidak dapat dibuka: tidak ada buku kerja di dalam arsipnya"])
     if total > limit:
         raise SpreadsheetInvalid(
@@ -122,7 +123,9 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, IndexError):
         return "teks bersama (shared string) yang dirujuk tidak ada"
     if isinstance(exc, KeyError):
-        return f"bagian {str(exc)[:60]} tidak ada di dalam berkas"
+        return "bagian yang diperlukan tidak ada di dalam berkas"
+    if "ParseError" in type(exc).__name__ or "XMLSyntax" in type(exc).__name__:
+        return "isi lembar kerja rusak (XML tidak sah)"
     if isinstance(exc, ValueError | TypeError | OverflowError):
         return "isi sel tidak sesuai jenisnya (mis. angka berisi teks, atau tanggal tidak sah)"
     return type(exc).__name__

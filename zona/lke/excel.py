@@ -242,6 +242,7 @@ def write_workbook(
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a real LKE sheet is well under 1 MB unpacked
 MAX_ROWS = 5000  # the LKE has ~150 rows; anything far larger is not an LKE
 MAX_SECONDS = 20.0
+MAX_CELL_TEXT = 20_000  # a narrative; the same bound as the worksheet's (answer_save)
 
 
 def answer_cell(cell: Any) -> Any:
@@ -314,7 +315,7 @@ def _read_answers(wb: Any, deadline: Deadline) -> WorkbookAnswers:
 def _text_problems(title: str, number: int, row: tuple[Any, ...], result: WorkbookAnswers) -> bool:
     bad = False
     for index, cell in enumerate(row):
-        why = check_cell_text(cell_value(cell))
+        why = check_cell_text(cell_value(cell), max_chars=MAX_CELL_TEXT)
         if why:
             result.problems.append(f"{title}!{LETTERS[index]}{number}: {why}")
             bad = True
