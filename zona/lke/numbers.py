@@ -21,7 +21,7 @@ MAX_NUMBER_CHARS = 40  # "1.234.567.890,123456" is 20 characters; no typed answe
 MAX_MAGNITUDE = 10**12  # counts of people or documents, percentages, indexes: all far below this
 MAX_DECIMALS = 12
 MAX_EXPONENT = 20
-MAX_RAW_CHARS = 10_000  # longer text is refused before it is even stripped
+MAX_RAW_CHARS = 200  # longer text is refused before it is even stripped
 
 _DECIMAL_TEXT = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?")
 _RATIO_TEXT = re.compile(r"([+-]?[0-9]{1,15})/([0-9]{1,15})")
@@ -67,7 +67,7 @@ def normalise_number_text(value: str) -> str:
 
 def _from_text(value: str) -> Fraction:
     if len(value) > MAX_RAW_CHARS:
-        raise NotANumber("teks terlalu panjang untuk sebuah angka")
+        raise NotANumber(f"terlalu panjang untuk sebuah angka (paling banyak {MAX_NUMBER_CHARS} karakter)")
     text = normalise_number_text(value)
     if not text:
         raise NotANumber("kosong, bukan angka")
@@ -92,7 +92,8 @@ def _from_text(value: str) -> Fraction:
         raise _too_large()
     if digits and len(decimals.rstrip("0")) - exponent > MAX_DECIMALS:
         raise NotANumber(f"terlalu banyak angka desimal (paling banyak {MAX_DECIMALS})")
-    result = Fraction(int(whole + decimals or "0"), 10 ** len(decimals)) * Fraction(10) ** exponent
+    numerator, scale = int(whole + decimals or "0"), len(decimals) - exponent
+    result = Fraction(numerator, 10**scale) if scale >= 0 else Fraction(numerator * 10**-scale)
     return _bounded(-result if sign == "-" else result)
 
 
