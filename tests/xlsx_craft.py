@@ -47,7 +47,8 @@ def row_xml(number: int, cells: list[str]) -> str:
 
 
 def sheet_xml(rows: list[str], dimension: str = "A1:I10") -> str:
-    return f'<worksheet xmlns="{NS}"><dimension ref="{dimension}"/><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    data = "".join(rows)
+    return f'<worksheet xmlns="{NS}"><dimension ref="{dimension}"/><sheetData>{data}</sheetData></worksheet>'
 
 
 def lke_sheet(bad_cells: list[str], *, row: int = 5, code: str = "A.I.1.i.a") -> str:

@@ -18,10 +18,10 @@ from tests.assessments.test_exports_support import fill, finalise, review
 from tests.assessments.test_import import _export, _token, _upload
 from tests.conftest import best_raw
 from tests.xlsx_craft import lke_sheet, with_sheet, zip_bomb
-from zona.assessments.selectors.core import assessment_score, engine_for
-from zona.assessments.services import answers as answer_services
 from zona.assessments.forms_review import stage_value
 from zona.assessments.forms_worksheet import posted_answer
+from zona.assessments.selectors.core import assessment_score, engine_for
+from zona.assessments.services import answers as answer_services
 from zona.assessments.services.answers import answer_save
 from zona.lke.answers import InvalidAnswer, parse_answer
 from zona.lke.excel import COL, SHEET_TITLE

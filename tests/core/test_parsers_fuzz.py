@@ -103,7 +103,7 @@ def _mutated_json(data, cut: int, junk: bytes) -> bytes:
 def test_the_json_answers_reader_returns_answers_or_problems(content):
     parsed = read_answers_json(content)
     assert all(isinstance(problem, str) and problem for problem in parsed.problems)
-    answers, problems = parse_answers(FRAMEWORK, parsed.answers)
+    answers, _problems = parse_answers(FRAMEWORK, parsed.answers)
     assert set(answers) <= set(FRAMEWORK.items)
 
 

@@ -54,7 +54,8 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(monkeypatch):
     monkeypatch.setattr(openpyxl, "load_workbook", never)
     result = read_workbook(io.BytesIO(bomb))
     assert result.problems == [
-        "berkas terlalu besar setelah dibuka (80 MB; paling besar 50 MB); lembar kerja yang wajar jauh lebih kecil"
+        "berkas terlalu besar setelah dibuka (80 MB; paling besar 50 MB); "
+        "lembar kerja yang wajar jauh lebih kecil"
     ]
 
 

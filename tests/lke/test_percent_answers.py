@@ -53,11 +53,13 @@ def test_percent_written_every_way_an_agency_writes_it(lke2021, raw, expected):
     [
         (
             1,
-            'nilai 1 ambigu: pecahan 1 berarti 100 %, tetapi sebagai persentase berarti 1 %. Tulis "100%" atau "1%"',
+            "nilai 1 ambigu: pecahan 1 berarti 100 %, tetapi sebagai persentase berarti 1 %. "
+            'Tulis "100%" atau "1%"',
         ),
         (
             0.5,
-            'nilai 0,5 ambigu: pecahan 0,5 berarti 50 %, tetapi sebagai persentase berarti 0,5 %. Tulis "50%"',
+            "nilai 0,5 ambigu: pecahan 0,5 berarti 50 %, tetapi sebagai persentase berarti 0,5 %. "
+            'Tulis "50%"',
         ),
         ("1", "nilai 1 ambigu"),
         (CellValue(1, "General"), "nilai 1 ambigu"),
