@@ -62,7 +62,7 @@ def test_a_best_answered_sheet_with_percent_cells_as_fractions_imports_to_100(re
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"bukan excel", "isinya bukan arsip .xlsx"),
+        (b"bukan excel", "isinya bukan lembar kerja Excel (.xlsx)"),
         (with_sheet(lke_sheet(['<c r="F5" t="s"><v>42</v></c>'])), "lembar LKE, sel F5: teks bersama"),
         (
             with_sheet(lke_sheet(['<c r="F5" t="n"><v>Ya</v></c>'])),

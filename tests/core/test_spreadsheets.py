@@ -62,8 +62,8 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(monkeypatch):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"bukan zip sama sekali", "isinya bukan arsip .xlsx"),
-        (b"PK\x03\x04 rusak", "isinya bukan arsip .xlsx"),
+        (b"bukan zip sama sekali", "isinya bukan lembar kerja Excel (.xlsx)"),
+        (b"PK\x03\x04 rusak", "isinya bukan lembar kerja Excel (.xlsx)"),
         (with_sheet(sheet_xml([]), drop=("xl/workbook.xml",)), "tidak ada buku kerja"),
     ],
 )

@@ -86,7 +86,7 @@ def check_xlsx_archive(source: Source, *, max_unpacked: int | None = None) -> No
             total = sum(info.file_size for info in members)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise SpreadsheetInvalid(
-            ["berkas Excel tidak dapat dibuka: isinya bukan arsip .xlsx (pastikan formatnya .xlsx)"]
+            ["berkas Excel tidak dapat dibuka: isinya bukan lembar kerja Excel (.xlsx)"]
         ) from exc
     finally:
         if hasattr(stream, "seek"):
