@@ -151,7 +151,11 @@ def fill_template(path: Path, answers: dict) -> None:
             if isinstance(value, dict):
                 ws.cell(row=row, column=COL["Jawaban"], value=value[key])
         elif code in answers and not isinstance(answers[code], dict):
-            ws.cell(row=row, column=COL["Jawaban"], value=answers[code])
+            cell = ws.cell(row=row, column=COL["Jawaban"])
+            value = answers[code]
+            if "%" in cell.number_format and isinstance(value, int | float):
+                value = value / 100  # typing 62.5 into a %-formatted cell, Excel stores 0.625
+            cell.value = value
     wb.save(path)
 
 

@@ -213,7 +213,13 @@ def answer_strategy(framework):
             return st.sampled_from([None, *answer_type.options])
         if answer_type.kind == "index":
             return st.one_of(st.none(), st.decimals(0, 4, places=2).map(str))
-        return st.one_of(st.none(), st.integers(0, 150))
+        # a % answer as the web form sends it, as text with a percent sign, or a bare number above 1
+        return st.one_of(
+            st.none(),
+            st.integers(0, 150).map(lambda v: {"percent": v}),
+            st.integers(0, 150).map(lambda v: f"{v}%"),
+            st.integers(2, 150),
+        )
 
     return st.fixed_dictionaries({code: for_item(code) for code in framework.items})
 

@@ -40,6 +40,8 @@ def stage_value(framework: Framework, item: Item, data: Mapping[str, Any]) -> An
             return None
         return {"inputs": inputs}
     raw = str(data.get("value", "")).strip()
+    if raw and framework.answer_type(item).kind == "percent":
+        return {"percent": raw}  # the field is labelled %: "1" is 1 %
     return raw or None
 
 

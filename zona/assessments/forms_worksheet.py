@@ -22,6 +22,10 @@ def posted_answer(framework: Framework, item: Item, data: Mapping[str, Any]) -> 
         value = {
             "inputs": {entry.key: (data.get(f"input_{entry.key}") or "").strip() for entry in item.inputs}
         }
+    elif kind == "percent":
+        # the field is labelled %: what the user types is the percentage itself ("1" is 1 %)
+        text = (data.get("value") or "").strip()
+        value = {"percent": text} if text else ""
     else:
         value = (data.get("value") or "").strip()
     raw_version = (data.get("version") or "").strip()

@@ -118,7 +118,7 @@ def _answer(framework: EngineFramework, code: str, rng: random.Random, maturity:
                 total = sum(v for k, v in values.items() if k != key)
                 values[key] = max(0, min(total, round(total * (maturity + rng.uniform(-0.1, 0.1)))))
         return values
-    return round(100 * min(1.0, maturity + rng.uniform(-0.1, 0.1)))
+    return {"percent": round(100 * min(1.0, maturity + rng.uniform(-0.1, 0.1)))}
 
 
 def _ketua(unit: Unit, instansi: Instansi, password: str) -> User:

@@ -7,18 +7,28 @@ takes a percentage when the inputs are not used. A hidden sheet `zona` records t
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from zona.lke.answers import Answer
+from zona.core.spreadsheets import (
+    Deadline,
+    SpreadsheetInvalid,
+    cell_number_format,
+    cell_value,
+    check_cell_text,
+    open_xlsx,
+    save_workbook,
+    xlsx_rows,
+)
+from zona.core.spreadsheets import safe_csv_text as safe_text
+from zona.lke.answers import Answer, CellValue, is_percent_format
 from zona.lke.framework import Framework
 from zona.lke.numbers import round_half_up
 
@@ -58,13 +68,9 @@ class WorkbookAnswers:
     problems: list[str] = field(default_factory=list)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["answer_cell", "read_workbook", "safe_text", "write_workbook"]
 
-
-def safe_text(value: str) -> str:
-    """Text typed by a person, made inert for CSV opened in a spreadsheet (a leading = + - @ starts a
-    formula there). In .xlsx files, set the cell's data_type to "s" instead, which keeps the text as is."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+PERCENT_FORMAT = "0.00%"
 
 
 def _num(value: Fraction | None, decimals: int = 2) -> float | None:
@@ -188,16 +194,22 @@ def write_workbook(
         elif framework.answer_type(item).kind == "index":
             ws.cell(row=row, column=COL["Pilihan Jawaban"], value="Nilai indeks survei 0–4")
         elif framework.answer_type(item).kind == "percent":
-            ws.cell(row=row, column=COL["Pilihan Jawaban"], value="Persentase (0–100) atau isi baris Jumlah")
-        answer_cell = ws.cell(row=row, column=COL["Jawaban"])
-        answer_cell.fill = _ANSWER_FILL
-        validations[item.type].add(answer_cell.coordinate)
+            ws.cell(
+                row=row,
+                column=COL["Pilihan Jawaban"],
+                value="Persentase (mis. 80 atau 80%; sel berformat %) atau isi baris Jumlah",
+            )
+        jawaban = ws.cell(row=row, column=COL["Jawaban"])
+        jawaban.fill = _ANSWER_FILL
+        validations[item.type].add(jawaban.coordinate)
         if isinstance(answer, str):
-            answer_cell.value = answer
+            jawaban.value = answer
         elif isinstance(answer, Fraction):
-            answer_cell.value = float(answer)
+            jawaban.value = float(answer)
         elif isinstance(answer, dict) and "percent" in answer:
-            answer_cell.value = float(answer["percent"])
+            jawaban.value = float(answer["percent"] / 100)  # as the official LKE: 100 % is 1
+        if framework.answer_type(item).kind == "percent":
+            jawaban.number_format = PERCENT_FORMAT
         if result is not None:
             value = result.values.get(code)
             ws.cell(row=row, column=COL["Nilai"], value=_num(value, 4) if value is not None else None)
@@ -224,62 +236,62 @@ def write_workbook(
     meta["A1"], meta["B1"] = "framework", framework.code
     meta["A2"], meta["B2"] = "layout", "lke-1"
     meta.sheet_state = "hidden"
-    wb.save(target)
+    save_workbook(wb, target)
 
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a real LKE sheet is well under 1 MB unpacked
 MAX_ROWS = 5000  # the LKE has ~150 rows; anything far larger is not an LKE
+MAX_SECONDS = 20.0
+MAX_CELL_TEXT = 20_000  # a narrative; the same bound as the worksheet's (answer_save)
 
 
-def _too_large(source: str | Path | IO[bytes]) -> str | None:
-    """Refuse a zip bomb before openpyxl unpacks it: the sum of the members' uncompressed sizes."""
-    try:
-        with zipfile.ZipFile(source) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return f"berkas bukan lembar kerja Excel yang dapat dibaca ({exc})"
-    finally:
-        if hasattr(source, "seek"):
-            source.seek(0)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        size = total // (1024 * 1024)
-        return f"berkas terlalu besar setelah dibuka ({size} MB); lembar LKE yang wajar jauh lebih kecil"
-    return None
+def answer_cell(cell: Any) -> Any:
+    """What a Jawaban cell says, for `zona.lke.answers.parse_answer`: a number in a percent-formatted
+    cell as a `CellValue` (the fraction and its format, so that "100,00 %" stored as 1 reads as 100 %),
+    any other value as it is. Public: every LKE workbook reader (this one, the official LKE's) uses it."""
+    value = cell_value(cell)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number_format = cell_number_format(cell)
+        if is_percent_format(number_format):
+            return CellValue(value, number_format)
+    return value
 
 
-def read_workbook(source: str | Path | IO[bytes]) -> WorkbookAnswers:
-    """Read answers from a filled LKE worksheet; problems name the cell. Never raises for bad content.
+def read_workbook(source: str | Path | IO[bytes], *, deadline: Deadline | None = None) -> WorkbookAnswers:
+    """Read answers from a filled LKE worksheet; problems name the sheet and cell. Never raises for bad
+    content: a file that is not an .xlsx, unpacks to more than MAX_UNCOMPRESSED_BYTES, is malformed, or
+    takes longer than MAX_SECONDS gives one problem; a cell too long or holding NUL gives one per cell.
 
-    The sheet is read in openpyxl's streaming mode, after a check of its unpacked size, and at most
-    MAX_ROWS rows are read, so a crafted file cannot exhaust the server's memory.
+    The sheet is read in openpyxl's streaming mode after `check_xlsx_archive`, at most MAX_ROWS rows of
+    the LKE's columns, so a crafted file cannot exhaust the server's memory or time.
     """
-    refused = _too_large(source)
-    if refused:
-        return WorkbookAnswers(None, problems=[refused])
+    deadline = deadline or Deadline(MAX_SECONDS)
     try:
-        wb = load_workbook(source, data_only=True, read_only=True)
-    except Exception as exc:
-        return WorkbookAnswers(None, problems=[f"berkas bukan lembar kerja Excel yang dapat dibaca ({exc})"])
+        wb = open_xlsx(source, max_unpacked=MAX_UNCOMPRESSED_BYTES)
+    except SpreadsheetInvalid as exc:
+        return WorkbookAnswers(None, problems=exc.problems)
     try:
-        return _read_answers(wb)
+        return _read_answers(wb, deadline)
+    except SpreadsheetInvalid as exc:
+        return WorkbookAnswers(None, problems=exc.problems)
     finally:
         wb.close()
 
 
-def _read_answers(wb: Any) -> WorkbookAnswers:
+def _read_answers(wb: Any, deadline: Deadline) -> WorkbookAnswers:
     framework_code = None
     if META_SHEET in wb.sheetnames:
-        for row in wb[META_SHEET].iter_rows(min_row=1, max_row=1, max_col=2, values_only=True):
-            framework_code = str(row[1]) if len(row) > 1 and row[1] else None
+        for _number, row in xlsx_rows(wb[META_SHEET], max_rows=1, max_columns=2, values_only=True):
+            value = row[1]
+            framework_code = str(value)[:200] if value not in (None, "") else None
     width = len(HEADERS)
     for sheet in wb.worksheets:
         if sheet.title == META_SHEET:
             continue
-        rows = sheet.iter_rows(max_col=width, max_row=MAX_ROWS, values_only=True)
         header_row = None
-        for number, row in enumerate(rows, start=1):
+        for number, row in xlsx_rows(sheet, max_rows=MAX_ROWS, max_columns=width, deadline=deadline):
             if header_row is None:
-                cells = [str(value or "").strip() for value in (*row, *([None] * width))[:width]]
+                cells = [str(cell_value(cell) or "").strip()[:40] for cell in row]
                 if cells == list(HEADERS):
                     header_row = number
                     result = WorkbookAnswers(framework_code)
@@ -288,7 +300,7 @@ def _read_answers(wb: Any) -> WorkbookAnswers:
                 elif number >= 20:
                     break
                 continue
-            _read_row(sheet.title, number, (*row, *([None] * width))[:width], result, inputs, input_cells)
+            _read_row(sheet.title, number, row, result, inputs, input_cells)
         if header_row is not None:
             return _finish(sheet.title, result, inputs, input_cells)
     return WorkbookAnswers(
@@ -300,6 +312,16 @@ def _read_answers(wb: Any) -> WorkbookAnswers:
     )
 
 
+def _text_problems(title: str, number: int, row: tuple[Any, ...], result: WorkbookAnswers) -> bool:
+    bad = False
+    for index, cell in enumerate(row):
+        why = check_cell_text(cell_value(cell), max_chars=MAX_CELL_TEXT)
+        if why:
+            result.problems.append(f"{title}!{LETTERS[index]}{number}: {why}")
+            bad = True
+    return bad
+
+
 def _read_row(
     title: str,
     number: int,
@@ -308,11 +330,13 @@ def _read_row(
     inputs: dict[str, dict[str, Any]],
     input_cells: dict[str, str],
 ) -> None:
-    code_value = row[COL["No/Kode"] - 1]
+    code_value = cell_value(row[COL["No/Kode"] - 1])
     if code_value is None:
         return
-    code = str(code_value).strip()
-    value = row[COL["Jawaban"] - 1]
+    if _text_problems(title, number, row, result):
+        return
+    code = str(code_value).strip()[:100]
+    value = answer_cell(row[COL["Jawaban"] - 1])
     coordinate = f"{LETTERS[COL['Jawaban'] - 1]}{number}"
     if INPUT_SEPARATOR in code and code.endswith("]"):
         item_code, key = code[:-1].split(INPUT_SEPARATOR, 1)
@@ -320,7 +344,7 @@ def _read_row(
             inputs.setdefault(item_code, {})[key] = value
             input_cells.setdefault(item_code, coordinate)
         return
-    note = row[COL["Catatan"] - 1]
+    note = cell_value(row[COL["Catatan"] - 1])
     if note:
         result.notes[code] = str(note)
     if value is None or (isinstance(value, str) and not value.strip()):

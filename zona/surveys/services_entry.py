@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,15 @@ from django.utils.translation import gettext as _
 
 from zona.accounts import permissions
 from zona.audit.services import audit_record
+from zona.core.spreadsheets import (
+    Deadline,
+    SpreadsheetInvalid,
+    check_cell_text,
+    decode_text,
+    open_xlsx,
+    read_csv_rows,
+    xlsx_rows,
+)
 from zona.units.models import ServiceType
 
 from .instruments import InstrumentDef, ProfileField, instrument_def
@@ -93,14 +103,23 @@ def parse_answers(text: str, definition: InstrumentDef) -> tuple[dict[str, int],
     answers: dict[str, int] = {}
     problems: list[str] = []
     for question, token in zip(questions, tokens, strict=True):
-        if not token.isdigit() or not 1 <= int(token) <= definition.scale:
+        number = small_int(token)
+        if number is None or not 1 <= number <= definition.scale:
             problems.append(
                 _("%(code)s: nilai %(value)s di luar 1–%(max)s")
                 % {"code": question.code, "value": token, "max": definition.scale}
             )
         else:
-            answers[question.code] = int(token)
+            answers[question.code] = number
     return answers, problems
+
+
+def small_int(text: str, digits: int = 6) -> int | None:
+    """`text` as a non-negative integer when it is at most `digits` ASCII digits, else None (a 5,000-digit
+    "number" or a superscript digit never reaches int())."""
+    if len(text) > digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
 
 
 def _choice(profile_field: ProfileField | None, raw: str) -> str | None:
@@ -115,15 +134,17 @@ def _choice(profile_field: ProfileField | None, raw: str) -> str | None:
     for value, label in profile_field.choices:
         if label.lower() == text.lower():
             return value
-    if text.isdigit() and 1 <= int(text) <= len(values):
-        return values[int(text) - 1]
+    number = small_int(text)
+    if number is not None and 1 <= number <= len(values):
+        return values[number - 1]
     return None
 
 
 def _service_type(service_types: Sequence[ServiceType], raw: str) -> ServiceType | None:
     text = raw.strip()
-    if text.isdigit() and 1 <= int(text) <= len(service_types):
-        return service_types[int(text) - 1]
+    number = small_int(text)
+    if number is not None and 1 <= number <= len(service_types):
+        return service_types[number - 1]
     for service_type in service_types:
         if service_type.name.lower() == text.lower():
             return service_type
@@ -177,12 +198,27 @@ def parse_profile(
             values[code] = choice
     text = (raw.get("age") or "").strip()
     if text:
-        try:
-            values["age"] = int(float(text))
-        except ValueError:
-            problems.append(("age", _("usia %(value)s bukan angka") % {"value": text}))
+        age = _age(text)
+        if age is None:
+            shown = text if len(text) <= 20 else f"{text[:19]}…"
+            problems.append(("age", _("usia %(value)s bukan angka") % {"value": shown}))
+        else:
+            values["age"] = age
     values["suggestion"] = (raw.get("suggestion") or "").strip()
     return values, problems
+
+
+def _age(text: str) -> int | None:
+    """An age as typed ("35", "35,0", "35.0"): bounded before any conversion; None when not a number."""
+    if len(text) > 10:
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    if not math.isfinite(value) or not 0 <= value < 1000:
+        return None
+    return int(value)
 
 
 def _row_data(
@@ -279,59 +315,98 @@ class ImportResult:
         return self.imported == 0 and bool(self.problems) and not self.valid_only
 
 
+MAX_IMPORT_COLUMNS = 60
+MAX_FIELD_CHARS = 2_000  # a suggestion is the longest field; the public form allows far less
+MAX_IMPORT_SECONDS = 20.0
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value).strip()
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise ImportFileInvalid([_("Berkas CSV tidak dapat dibaca (pengodean teks tidak dikenal).")])
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+def _refused(exc: SpreadsheetInvalid) -> ImportFileInvalid:
+    return ImportFileInvalid([message[:1].upper() + message[1:] for message in exc.problems])
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+def _read_csv(content: bytes, deadline: Deadline) -> list[list[str]]:
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
-        raise ImportFileInvalid([_("Berkas Excel tidak dapat dibuka: pastikan formatnya .xlsx.")]) from exc
+        text = decode_text(content)
+        return read_csv_rows(
+            text,
+            max_rows=MAX_IMPORT_ROWS + 1,
+            max_columns=MAX_IMPORT_COLUMNS,
+            max_field_chars=MAX_FIELD_CHARS,
+            deadline=deadline,
+        )
+    except SpreadsheetInvalid as exc:
+        raise _refused(exc) from exc
+
+
+def _read_xlsx(content: bytes, deadline: Deadline) -> list[list[str]]:
     try:
+        workbook = open_xlsx(content, max_unpacked=MAX_UNPACKED_BYTES)
+    except SpreadsheetInvalid as exc:
+        raise _refused(exc) from exc
+    try:
+        if not workbook.worksheets:
+            raise ImportFileInvalid([_("Berkas Excel tidak berisi lembar kerja.")])
         sheet = workbook.worksheets[0]
         rows: list[list[str]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(value) for value in row])
-            if len(rows) > MAX_IMPORT_ROWS + 1:
+        problems: list[str] = []
+        for number, row in xlsx_rows(
+            sheet,
+            max_rows=MAX_IMPORT_ROWS + 2,
+            max_columns=MAX_IMPORT_COLUMNS,
+            deadline=deadline,
+            values_only=True,
+        ):
+            cells = [_cell(value) for value in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            for index, text in enumerate(cells, start=1):
+                why = check_cell_text(text, max_chars=MAX_FIELD_CHARS)
+                if why:
+                    problems.append(
+                        _("Lembar %(sheet)s, baris %(row)s, kolom %(column)s: %(why)s")
+                        % {"sheet": sheet.title, "row": number, "column": index, "why": why}
+                    )
+            if len(problems) >= 20:
                 break
+            rows.append(cells)
+        if problems:
+            raise ImportFileInvalid(problems)
+        while rows and not any(rows[-1]):
+            rows.pop()
         return rows
+    except SpreadsheetInvalid as exc:
+        raise _refused(exc) from exc
     finally:
         workbook.close()
 
 
 def import_file_rows(*, name: str, content: bytes) -> list[list[str]]:
-    """The rows of a CSV or Excel (.xlsx) file as text cells, header first."""
+    """The rows of a CSV or Excel (.xlsx) file as text cells, header first.
+
+    Bounded (`zona.core.spreadsheets`): the upload size, the unpacked size of an .xlsx before openpyxl
+    opens it, MAX_IMPORT_ROWS rows × MAX_IMPORT_COLUMNS columns, MAX_FIELD_CHARS per cell, no NUL, and
+    MAX_IMPORT_SECONDS in all; every refusal is an ImportFileInvalid naming the row (and cell).
+    """
     max_bytes = int(getattr(settings, "ZONA_UPLOAD_MAX_MB", 20)) * 1024 * 1024
     if len(content) > max_bytes:
         raise ImportFileInvalid(
             [_("Berkas terlalu besar (paling besar %(mb)s MB).") % {"mb": max_bytes // 2**20}]
         )
+    deadline = Deadline(MAX_IMPORT_SECONDS)
     lower = name.lower()
     if content[:4] == b"PK\x03\x04" or lower.endswith(".xlsx"):
-        rows = _read_xlsx(content)
+        rows = _read_xlsx(content, deadline)
     elif lower.endswith((".csv", ".txt")):
-        rows = _read_csv(content)
+        rows = _read_csv(content, deadline)
     else:
         raise ImportFileInvalid([_("Jenis berkas tidak didukung: unggah CSV atau Excel (.xlsx).")])
     if len(rows) > MAX_IMPORT_ROWS + 1:
@@ -404,16 +479,17 @@ def import_validate(
                 profile_raw[code] = value
             elif not value:
                 row_problems.append(RowProblem(number, labels[index], _("kosong")))
-            elif not value.isdigit() or not 1 <= int(value) <= definition.scale:
+            elif (answer := small_int(value)) is None or not 1 <= answer <= definition.scale:
+                shown = value if len(value) <= 20 else f"{value[:19]}…"
                 row_problems.append(
                     RowProblem(
                         number,
                         labels[index],
-                        _("nilai %(value)s di luar 1–%(max)s") % {"value": value, "max": definition.scale},
+                        _("nilai %(value)s di luar 1–%(max)s") % {"value": shown, "max": definition.scale},
                     )
                 )
             else:
-                answers[code] = int(value)
+                answers[code] = answer
         profile, profile_problems = parse_profile(
             profile_raw, definition=definition, service_types=service_types
         )
@@ -441,14 +517,18 @@ def responses_import(
 ) -> ImportResult:
     """Import a file in one transaction: nothing if a row is invalid, or only valid rows (`valid_only`)."""
     _require_change(actor, campaign)
-    campaign = Campaign.objects.select_for_update().select_related("instrument").get(pk=campaign.pk)
-    if not entry_allowed(campaign):
+    # the file is read and checked before the campaign's row is locked: a slow file never holds the lock
+    unlocked = Campaign.objects.select_related("instrument").get(pk=campaign.pk)
+    if not entry_allowed(unlocked):
         raise EntryClosed
-    definition = instrument_def(campaign.instrument)
     rows = import_file_rows(name=name, content=content)
+    definition = instrument_def(unlocked.instrument)
     valid, problems, count, ignored = import_validate(
-        rows, campaign=campaign, definition=definition, numbering=numbering
+        rows, campaign=unlocked, definition=definition, numbering=numbering
     )
+    campaign = Campaign.objects.select_for_update().select_related("instrument").get(pk=campaign.pk)
+    if not entry_allowed(campaign) or campaign.instrument_id != unlocked.instrument_id:
+        raise EntryClosed
     bad_rows = len({p.row for p in problems})
     result = ImportResult(
         rows=count,

@@ -68,6 +68,25 @@ def _check_may_write(
         )
 
 
+MAX_TEXT_CHARS = 20_000
+
+
+def _text_refusal(text: str | None, label: str) -> str | None:
+    """Why a narrative or review note cannot be stored (too long, a NUL byte PostgreSQL refuses), or None."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        return _("%(label)s harus berupa teks") % {"label": label}
+    if len(text) > MAX_TEXT_CHARS:
+        return _("%(label)s terlalu panjang (paling banyak %(n)s karakter)") % {
+            "label": label,
+            "n": f"{MAX_TEXT_CHARS:,}".replace(",", "."),
+        }
+    if "\x00" in text:
+        return _("%(label)s berisi karakter NUL yang tidak dapat disimpan") % {"label": label}
+    return None
+
+
 @transaction.atomic
 def answer_save(
     *,
@@ -85,16 +104,25 @@ def answer_save(
     `value` is what the person gave (validated by the engine, never trusted); `expected_version` is the
     version the form was loaded with: if someone saved in between, AnswerConflict carries the newer one.
     """
-    assessment = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+    # Parse (bounded, see zona.lke.numbers) BEFORE the row lock: no input can hold the assessment locked.
+    # The framework is pinned to the period, so reading it unlocked is safe.
     framework = engine_for(assessment)
     item = framework.items.get(item_code)
     if item is None:
-        raise ValidationError(_("Kode butir %(code)s tidak ada dalam LKE ini.") % {"code": item_code})
-    _check_may_write(assessment=assessment, item_code=item_code, stage=stage, actor=actor)
+        raise ValidationError(
+            _("Kode butir %(code)s tidak ada dalam LKE ini.") % {"code": str(item_code)[:60]}
+        )
+    refusal: str | None = None
+    parsed = None
     try:
         parsed = parse_answer(framework, item, value)
     except InvalidAnswer as exc:
-        raise ValidationError(f"{item_code}: {exc}") from exc
+        refusal = f"{item_code}: {exc}"
+    refusal = refusal or _text_refusal(narrative, _("penjelasan")) or _text_refusal(note, _("catatan reviu"))
+    assessment = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+    _check_may_write(assessment=assessment, item_code=item_code, stage=stage, actor=actor)
+    if refusal:
+        raise ValidationError(refusal)
     stored = None if parsed is None else answer_to_json(parsed)
 
     answer = (

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from zona.accounts import permissions
+from zona.core.spreadsheets import save_workbook
 from zona.lke.answers import Answer as EngineAnswer
 from zona.lke.answers import percent_from_inputs
 from zona.lke.framework import Framework
@@ -131,7 +132,7 @@ def period_recap_workbook(*, period: Period, user: Any) -> bytes:
     if not assessments:
         ws.cell(row=2, column=1, value="Tidak ada penilaian yang dapat Anda lihat pada periode ini.")
     stream = io.BytesIO()
-    wb.save(stream)
+    save_workbook(wb, stream)  # no unit name or answer becomes a live formula
     return stream.getvalue()
 
 

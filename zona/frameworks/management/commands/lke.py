@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zona.core.spreadsheets import first_problems
 from zona.frameworks.selectors import framework_engine_for
 from zona.lke.answers import parse_answers
+from zona.lke.answers_file import MAX_JSON_BYTES, read_answers_json
 from zona.lke.excel import read_workbook, write_workbook
 from zona.lke.framework import Framework, FrameworkInvalid
 from zona.lke.numbers import format_id
@@ -39,7 +41,7 @@ class Command(BaseCommand):
             self.score(options["file"], options["framework"], options["as_json"], options["gains"])
 
     def fail(self, problems: list[str]) -> None:
-        for problem in problems:
+        for problem in first_problems(problems):
             self.stderr.write(problem)
         raise CommandError(f"{len(problems)} masalah ditemukan; tidak dinilai", returncode=2)
 
@@ -48,6 +50,9 @@ class Command(BaseCommand):
             return framework_engine_for(reference)
         except FrameworkInvalid as exc:
             self.fail(exc.problems)
+            raise AssertionError from exc  # unreachable: fail() raises
+        except (OSError, ValueError) as exc:
+            self.fail([f"kerangka {reference[:100]!r} tidak dapat dibaca ({str(exc)[:100]})"])
             raise AssertionError from exc  # unreachable: fail() raises
 
     def template(self, out: str, reference: str) -> None:
@@ -72,13 +77,16 @@ class Command(BaseCommand):
             code_in_file = sheet.framework_code
         else:
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                self.fail([f"{name}: bukan JSON yang valid ({exc})"])
-            if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-                self.fail([f'{name}: JSON harus berupa objek dengan "answers" (kode butir → jawaban)'])
-            raw = data["answers"]
-            code_in_file = data.get("framework")
+                if path.stat().st_size > MAX_JSON_BYTES:
+                    self.fail([f"{name}: berkas terlalu besar (paling besar {MAX_JSON_BYTES // 2**20} MB)"])
+                content = path.read_bytes()
+            except OSError as exc:
+                self.fail([f"{name}: berkas tidak dapat dibaca ({exc.strerror})"])
+            parsed = read_answers_json(content)
+            if parsed.problems:
+                self.fail([f"{name}: {problem}" for problem in parsed.problems])
+            raw = parsed.answers
+            code_in_file = parsed.framework_code
         framework = self.engine(reference or code_in_file or DEFAULT_FRAMEWORK)
         answers, problems = parse_answers(framework, raw, where=where)
         if problems:

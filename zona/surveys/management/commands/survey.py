@@ -10,7 +10,6 @@ column. The legacy weight, its label and the minimum number of respondents come 
 
 from __future__ import annotations
 
-import csv
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -18,12 +17,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zona.core.spreadsheets import SpreadsheetInvalid, decode_text, read_csv_rows
 from zona.surveys.computation import round2, skm_ikm
 from zona.surveys.instruments import InstrumentDef, load_instrument_file
 
 UNSUR = tuple(f"U{i}" for i in range(1, 10))
 SKM_FILE = Path(__file__).resolve().parents[2] / "data" / "skm-permenpanrb-14-2017.yaml"
 MAX_PROBLEMS = 20
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 1_000
 
 
 class Command(BaseCommand):
@@ -63,20 +66,23 @@ class Command(BaseCommand):
             self.fail([f"--numbering {numbering_name}: penomoran tidak dikenal (yang ada: {known})"])
         path = Path(name)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.fail([f"{name}: berkas terlalu besar (paling besar {MAX_FILE_BYTES // 2**20} MB)"])
+            text = decode_text(path.read_bytes())
+            rows = read_csv_rows(text, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS, max_field_chars=1000)
         except FileNotFoundError:
             self.fail([f"{name}: berkas tidak ditemukan"])
-        except (OSError, UnicodeDecodeError) as exc:
-            self.fail([f"{name}: berkas tidak dapat dibaca ({exc})"])
-        lines = text.splitlines()
-        try:
-            dialect: Any = csv.Sniffer().sniff(lines[0], delimiters=",;\t") if lines else csv.excel
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(lines, dialect)
+        except OSError as exc:
+            self.fail([f"{name}: berkas tidak dapat dibaca ({exc.strerror})"])
+        except SpreadsheetInvalid as exc:
+            self.fail([f"{name}: {problem}" for problem in exc.problems])
+        reader = iter(rows)
         header = [cell.strip().upper() for cell in next(reader, [])]
         if numbering is not None:  # the file's U8 is the instrument's U9 etc.: read columns as own codes
             header = [numbering.own_code(code) for code in header]
+        duplicated = sorted({code for code in UNSUR if header.count(code) > 1})
+        if duplicated:
+            self.fail([f"{name}: baris 1: kolom {code} muncul lebih dari sekali" for code in duplicated])
         missing = [code for code in UNSUR if code not in header]
         if missing:
             self.fail([f"{name}: baris 1: kolom {code} tidak ada" for code in missing])
@@ -85,13 +91,15 @@ class Command(BaseCommand):
         n = 0
         problems: list[str] = []
         for row_number, row in enumerate(reader, start=2):
+            if len(problems) > MAX_PROBLEMS * 50:
+                break
             if not any(cell.strip() for cell in row):
                 continue
             n += 1
             for code in UNSUR:
                 raw = row[index[code]].strip() if index[code] < len(row) else ""
                 if raw not in ("1", "2", "3", "4"):
-                    shown = repr(raw) if raw else "kosong"
+                    shown = repr(raw[:20] + ("…" if len(raw) > 20 else "")) if raw else "kosong"
                     problems.append(f"{name}: baris {row_number}, kolom {code}: nilai {shown} di luar 1–4")
                     continue
                 totals[code] += int(raw)
