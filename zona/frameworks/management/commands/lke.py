@@ -13,6 +13,13 @@ from zona.lke.answers import parse_answers
 from zona.lke.excel import read_workbook, write_workbook
 from zona.lke.framework import Framework, FrameworkInvalid
 from zona.lke.numbers import format_id
+from zona.lke.official import (
+    has_layout,
+    layout_for,
+    read_official,
+    sheet_is_official,
+    workbook_framework_code,
+)
 from zona.lke.scoring import ScoreResult, score
 
 DEFAULT_FRAMEWORK = "permenpanrb-90-2021"
@@ -31,12 +38,20 @@ class Command(BaseCommand):
         score_parser.add_argument("--framework", default=None)
         score_parser.add_argument("--json", action="store_true", dest="as_json")
         score_parser.add_argument("--gains", type=int, default=10, help="how many gains to show")
+        score_parser.add_argument(
+            "--lapis",
+            choices=("unit", "tpi"),
+            default="unit",
+            help="which answers of an official LKE sheet (LKE resmi) with unit and TPI columns to score",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "template":
             self.template(options["out"], options["framework"])
         else:
-            self.score(options["file"], options["framework"], options["as_json"], options["gains"])
+            self.score(
+                options["file"], options["framework"], options["as_json"], options["gains"], options["lapis"]
+            )
 
     def fail(self, problems: list[str]) -> None:
         for problem in problems:
@@ -58,12 +73,37 @@ class Command(BaseCommand):
             self.fail([f"{out}: tidak dapat ditulis ({exc.strerror})"])
         self.stdout.write(f"{out}: lembar kerja {framework.code} ({len(framework.items)} butir)")
 
-    def score(self, name: str, reference: str | None, as_json: bool, gains: int) -> None:
+    def official(self, path: Path, reference: str | None, layer: str) -> tuple[Framework, Any, Any] | None:
+        """An official-shape sheet (LKE resmi): its framework and the chosen layer's answers; else None."""
+        framework = self.engine(reference or workbook_framework_code(path) or DEFAULT_FRAMEWORK)
+        if not has_layout(framework.code):
+            return None
+        layout = layout_for(framework)
+        if not sheet_is_official(path, layout):
+            return None
+        sheet = read_official(path, framework, layout)
+        if sheet.problems:
+            self.fail([f"{path}: {problem}" for problem in sheet.problems])
+        chosen = sheet.layer(layer)
+        if chosen is None:
+            self.fail([f"{path}: lembar LKE resmi ini tidak memiliki kolom jawaban TPI"])
+            raise AssertionError  # unreachable: fail() raises
+        return framework, chosen.answers, chosen.cells
+
+    def score(self, name: str, reference: str | None, as_json: bool, gains: int, layer: str = "unit") -> None:
         path = Path(name)
         if not path.is_file():
             self.fail([f"{name}: berkas tidak ditemukan"])
         where: dict[str, str] = {}
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
+        code_in_file: str | None
+        official = (
+            self.official(path, reference, layer) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+        )
+        if official is not None:
+            framework, raw, where = official
+            reference = framework.code
+            code_in_file = framework.code
+        elif path.suffix.lower() in (".xlsx", ".xlsm"):
             sheet = read_workbook(path)
             if sheet.problems:
                 self.fail([f"{name}: {problem}" for problem in sheet.problems])
