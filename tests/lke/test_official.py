@@ -292,7 +292,8 @@ def test_a_sum_row_that_disagrees_with_its_parts_is_refused_naming_the_cell(fw):
     row, _cell = _cell_of(bad, "- Jumlah yang harus melaporkan")
     sheet = read_official(io.BytesIO(bad), fw, layout_for(fw))
     assert sheet.problems == [
-        f"LKE!J{row} (A.II.5.iii.i): jumlah 20 tidak sama dengan jumlah rinciannya (17); perbaiki salah satunya"
+        f"LKE!J{row} (A.II.5.iii.i): jumlah 20 tidak sama dengan jumlah rinciannya (17); "
+        "perbaiki salah satunya"
     ]
 
 
