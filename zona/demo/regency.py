@@ -196,6 +196,14 @@ UNITS: list[tuple[str, str, str, bool, list[str], str | None]] = [
     ),
 ]
 
+# Units of a 5/2024 early-proposal type (zona/lifecycle/data/rules-5-2024.yaml), by slug.
+STRANAS_TYPES = {
+    "rsud": "rsud",
+    "dukcapil": "dukcapil",
+    "upt-dukcapil-manggar": "dukcapil",
+    "dpmptsp": "ptsp",
+}
+
 # Invented people: (first name, family name)
 PEOPLE = [
     "Rahmat Hidayat",
@@ -336,6 +344,7 @@ def load_demo(*, password: str, today: dt.date | None = None) -> list[DemoLogin]
             parent=units.get(parent) if parent else None,
             slug=slug,
             serves_public=serves,
+            stranas_type=STRANAS_TYPES.get(slug, ""),
             head_name=head,
             head_title=f"Kepala {name}" if kind != K.KECAMATAN else "Camat",
         )

@@ -84,12 +84,13 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
         label=_("Tanggal SK"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     exception_reason = forms.CharField(
-        label=_("Alasan pengecualian (PermenPANRB 5/2024)"),
+        label=_("Keterangan pengusulan"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Isi hanya bila unit diusulkan sebelum 1 tahun pembangunan karena termasuk unit yang "
-            "dikecualikan, mis. RSUD, Dukcapil, Samsat, PTSP, layanan pendidikan atau ketenagakerjaan."
+            "Dicatat bersama usulan. Pengecualian syarat PermenPANRB 5/2024 berlaku otomatis untuk unit "
+            "pemerintah daerah jenis RSUD, Dukcapil, Samsat, PTSP, pendidikan atau ketenagakerjaan "
+            "(jenis unit prioritas Stranas PK pada data unit); keterangan ini tidak membebaskan syarat."
         ),
     )
     attachments = MultipleFileField(label=_("Dokumen pendukung (PDF, bila ada)"))

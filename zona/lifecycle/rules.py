@@ -94,6 +94,17 @@ def building_start(history: Sequence[Move]) -> dt.date | None:
     return start
 
 
+def predicate_since(history: Sequence[Move]) -> dt.date | None:
+    """The date of the predicate the unit holds now (its latest WBK/WBBM), None when it holds none."""
+    since = None
+    for move in history:
+        if move.to_stage in PREDICATES:
+            since = move.date
+        elif move.to_stage == Stage.DICABUT:
+            since = None
+    return since
+
+
 def revoked_on(history: Sequence[Move]) -> dt.date | None:
     dates = [move.date for move in history if move.to_stage == Stage.DICABUT]
     return dates[-1] if dates else None
@@ -162,8 +173,13 @@ def move_errors(
     signatory_count: int | None,
     exception_reason: str,
     pakta_count: int,
+    early_exemption: str = "",
 ) -> dict[str, str]:
-    """Every reason to refuse this move, by form field ("__all__" for the move itself)."""
+    """Every reason to refuse this move, by form field ("__all__" for the move itself).
+
+    `early_exemption` is the unit's 5/2024 early-proposal type (policy.early_exemption: a listed type in a
+    Pemda), which lifts the one year of building; `exception_reason` is only recorded, it lifts nothing.
+    """
     errors: dict[str, str] = {}
     refusal = state_refusal(current=current, to_stage=to_stage, history=history, today=today)
     if refusal:
@@ -192,18 +208,20 @@ def move_errors(
         bar = revocation_bar_until(history)
         if bar is not None and date < bar:
             errors["date"] = _revocation_message(history, bar)
-        elif not exception_reason.strip():
+        elif not early_exemption:
             start = building_start(history)
             ready = years_after(start, BUILDING_YEARS) if start else None
             if ready is None:
                 errors["__all__"] = _(
-                    "Unit belum tercatat memasuki tahap pembangunan. Isi alasan pengecualian bila unit "
-                    "termasuk yang dapat diusulkan lebih awal (PermenPANRB 5/2024)."
+                    "Unit belum tercatat memasuki tahap pembangunan. Hanya unit pemerintah daerah jenis "
+                    "prioritas Stranas PK (RSUD, Dukcapil, Samsat, PTSP, pendidikan, ketenagakerjaan; "
+                    "PermenPANRB 5/2024) yang dapat diusulkan sebelum memenuhi syarat pengusulan."
                 )
             elif date < ready:
                 errors["__all__"] = _(
                     "Unit baru membangun ZI sejak %(start)s; usulan memerlukan sekurang-kurangnya 1 tahun "
-                    "pembangunan (mulai %(ready)s). Isi alasan pengecualian bila unit termasuk yang dapat "
-                    "diusulkan lebih awal menurut PermenPANRB 5/2024 (mis. RSUD, Dukcapil, Samsat, PTSP)."
+                    "pembangunan (mulai %(ready)s). Pengecualian PermenPANRB 5/2024 hanya untuk unit "
+                    "pemerintah daerah jenis RSUD, Dukcapil, Samsat, PTSP, pendidikan atau ketenagakerjaan "
+                    "(isi jenis unit prioritas Stranas PK pada data unit)."
                 ) % {"start": _format_date(start), "ready": _format_date(ready)}
     return errors

@@ -24,6 +24,7 @@ from zona.units.models import Instansi, Stage, Unit
 
 from . import prerequisites as prereq_defs
 from .models import LifecycleEvent, Prerequisite
+from .policy import policy
 from .rules import TRANSITIONS, Move, move_errors, state_refusal
 
 # The kind of document a move's uploads are stored as (all moves accept PDF only).
@@ -33,6 +34,14 @@ UPLOAD_KINDS: dict[str, str] = {
     Stage.WBBM: Document.Kind.SK_PREDIKAT,
     Stage.DICABUT: Document.Kind.SK_PREDIKAT,
 }
+
+
+def early_exemption(unit: Unit) -> str:
+    """The unit's 5/2024 early-proposal type label (a listed type, in a Pemda), else ""."""
+    return policy().early_exemption(
+        service_type=unit.stranas_type,
+        instansi_kind=prereq_defs.instansi_kind(is_pemda=unit.instansi.is_pemda),
+    )
 
 
 def history(unit: Unit) -> list[Move]:
@@ -88,6 +97,7 @@ def stage_transition(
     note, sk_number, exception_reason = note.strip(), sk_number.strip(), exception_reason.strip()
     moves = history(locked)
     kind = UPLOAD_KINDS.get(to_stage, Document.Kind.LAINNYA)
+    exemption = early_exemption(locked)
     errors = move_errors(
         current=locked.stage,
         to_stage=to_stage,
@@ -100,6 +110,7 @@ def stage_transition(
         signatory_count=signatory_count,
         exception_reason=exception_reason,
         pakta_count=len(files) + sum(1 for d in documents if d.kind == Document.Kind.PAKTA_INTEGRITAS),
+        early_exemption=exemption,
     )
     if any(d.unit_id != locked.pk for d in documents):
         errors.setdefault("__all__", _("Dokumen yang dilampirkan bukan milik unit ini."))
@@ -151,6 +162,7 @@ def stage_transition(
         "sk_date": sk_date,
         "signatory_count": signatory_count,
         "exception_reason": event.exception_reason,
+        "early_exemption": exemption if to_stage == Stage.DIUSULKAN else "",
         "documents": [d.pk for d in attached],
     }
     changes.update({key: value for key, value in details.items() if value not in ("", None, [])})
