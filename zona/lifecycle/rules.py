@@ -8,7 +8,7 @@ all judge a move the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -119,8 +119,23 @@ def stage_label(stage: str) -> str:
     return str(Stage(stage).label) if stage in Stage.values else stage
 
 
-def state_refusal(*, current: str, to_stage: str, history: Sequence[Move], today: dt.date) -> str | None:
-    """Why the unit may not move to `to_stage` now whatever is typed in the form, or None."""
+def proposal_year(history: Sequence[Move]) -> int | None:
+    """The year of the unit's latest proposal (move into diusulkan), None if never proposed."""
+    years = [move.date.year for move in history if move.to_stage == Stage.DIUSULKAN]
+    return years[-1] if years else None
+
+
+def state_refusal(
+    *,
+    current: str,
+    to_stage: str,
+    history: Sequence[Move],
+    today: dt.date,
+    void_years: Collection[int] = (),
+) -> str | None:
+    """Why the unit may not move to `to_stage` now whatever is typed in the form, or None.
+
+    `void_years`: years whose proposals a recorded KKN offence voided (90/2021 Lampiran II Bab IV)."""
     if to_stage not in Stage.values:
         return _("Tahap tujuan tidak dikenal.")
     if to_stage not in TRANSITIONS.get(current, ()):
@@ -138,7 +153,20 @@ def state_refusal(*, current: str, to_stage: str, history: Sequence[Move], today
         bar = revocation_bar_until(history)
         if bar is not None and today < bar:
             return _revocation_message(history, bar)
+        if today.year in void_years:
+            return _kkn_message(today.year)
+    if to_stage in PREDICATES and current == Stage.DIUSULKAN:
+        year = proposal_year(history)
+        if year is not None and year in void_years:
+            return _kkn_message(year)
     return None
+
+
+def _kkn_message(year: int) -> str:
+    return _(
+        "Usulan tahun %(year)s batal: tercatat tindak pidana KKN pada tahun usulan (PermenPANRB 90/2021 "
+        "Lampiran II Bab IV)."
+    ) % {"year": year}
 
 
 def revocation_bar_until(history: Sequence[Move]) -> dt.date | None:
@@ -174,6 +202,10 @@ def move_errors(
     exception_reason: str,
     pakta_count: int,
     early_exemption: str = "",
+    staff_count: int | None = None,
+    leader_signed: bool | None = None,
+    instansi_pencanangan: dt.date | None = None,
+    void_years: Collection[int] = (),
 ) -> dict[str, str]:
     """Every reason to refuse this move, by form field ("__all__" for the move itself).
 
@@ -181,7 +213,9 @@ def move_errors(
     Pemda), which lifts the one year of building; `exception_reason` is only recorded, it lifts nothing.
     """
     errors: dict[str, str] = {}
-    refusal = state_refusal(current=current, to_stage=to_stage, history=history, today=today)
+    refusal = state_refusal(
+        current=current, to_stage=to_stage, history=history, today=today, void_years=void_years
+    )
     if refusal:
         return {"__all__": refusal}
     if date is None:
@@ -197,6 +231,26 @@ def move_errors(
             errors["files"] = _("Unggah sekurang-kurangnya satu berkas Pakta Integritas (PDF).")
         if signatory_count is None or signatory_count < 1:
             errors["signatory_count"] = _("Jumlah penanda tangan Pakta Integritas sekurang-kurangnya 1.")
+        elif staff_count is not None:
+            pakta = errors_of_pakta(signatory_count, staff_count)
+            if pakta:
+                errors["signatory_count"] = pakta
+        if leader_signed is False:
+            errors["leader_signed"] = _(
+                "Pimpinan unit harus ikut menandatangani Pakta Integritas (PermenPANRB 90/2021 "
+                "Lampiran I Bab II B)."
+            )
+    if (
+        to_stage == Stage.DITETAPKAN
+        and date is not None
+        and "date" not in errors
+        and instansi_pencanangan is not None
+        and date < instansi_pencanangan
+    ):
+        errors["date"] = _(
+            "Penetapan unit adalah tindak lanjut pencanangan instansi (%(date)s); tanggalnya tidak boleh "
+            "sebelum pencanangan itu."
+        ) % {"date": _format_date(instansi_pencanangan)}
     if to_stage in PREDICATES:
         if not sk_number.strip():
             errors["sk_number"] = _("Nomor SK penetapan predikat wajib diisi.")
@@ -225,3 +279,26 @@ def move_errors(
                     "(isi jenis unit prioritas Stranas PK pada data unit)."
                 ) % {"start": _format_date(start), "ready": _format_date(ready)}
     return errors
+
+
+def errors_of_pakta(signatories: int, staff: int) -> str:
+    """Why `signatories` of `staff` are not "seluruh atau sebagian besar pegawai", or ""."""
+    from .policy import policy
+
+    if signatories > staff:
+        return _("Jumlah penanda tangan (%(n)s) melebihi jumlah pegawai (%(staff)s).") % {
+            "n": signatories,
+            "staff": staff,
+        }
+    rules = policy()
+    if not rules.pakta_majority(signatories=signatories, staff=staff):
+        return _(
+            "Pakta Integritas ditandatangani %(n)s dari %(staff)s pegawai; disyaratkan seluruh atau sebagian "
+            "besar (lebih dari %(min)s%%) pegawai (%(source)s)."
+        ) % {
+            "n": signatories,
+            "staff": staff,
+            "min": format(rules.pakta_majority_above.normalize(), "f"),
+            "source": rules.pakta_source,
+        }
+    return ""

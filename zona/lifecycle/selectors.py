@@ -19,7 +19,7 @@ from zona.units.models import Unit
 
 from . import prerequisites as prereq_defs
 from . import rules
-from .models import LifecycleEvent, Prerequisite
+from .models import EvaluasiMandiri, InstansiPencanangan, KknOffence, LifecycleEvent, Prerequisite
 from .policy import monitoring_due, policy
 from .services import allowed_next_stages, can_edit_prerequisite, early_exemption
 from .services import history as unit_history
@@ -83,6 +83,23 @@ class Overview:
     proposal_target: str
     predicate_since: dt.date | None = None
     monitoring_due: dt.date | None = None  # the TPI's next monitoring (PMPZI), every N years after it
+    instansi_pencanangan: InstansiPencanangan | None = None
+    kkn_offences: tuple[KknOffence, ...] = ()  # of the instansi, newest first
+    void_years: frozenset[int] = frozenset()
+    proposal_year: int | None = None
+    evaluasi_mandiri: EvaluasiMandiri | None = None  # for the year shown
+
+    @property
+    def proposal_void(self) -> bool:
+        return self.proposal_year is not None and self.proposal_year in self.void_years
+
+    @property
+    def designated_before_pencanangan(self) -> bool:
+        """A designation dated before the instansi's pencanangan, or with none recorded (Tahap I first)."""
+        designated = [e.date for e in self.events if e.to_stage == "ditetapkan"]
+        if not designated:
+            return False
+        return self.instansi_pencanangan is None or min(designated) < self.instansi_pencanangan.date
 
 
 def building_months(moves: list[rules.Move], *, year: int, today: dt.date) -> str:
@@ -156,11 +173,17 @@ def lifecycle_overview(*, unit: Unit, user: Any, year: int) -> Overview:
     )
     allowed = allowed_next_stages(unit=unit, user=user, moves=moves)
     today = timezone.localdate()
+    offences = tuple(
+        KknOffence.objects.filter(instansi_id=unit.instansi_id).order_by("-year", "-date", "-id")
+    )
+    voided = frozenset(offence.year for offence in offences)
     blocked = []
     for stage in rules.TRANSITIONS.get(unit.stage, ()):
         if stage in allowed or not permissions.can_transition(user, unit, stage):
             continue
-        reason = rules.state_refusal(current=unit.stage, to_stage=stage, history=moves, today=today)
+        reason = rules.state_refusal(
+            current=unit.stage, to_stage=stage, history=moves, today=today, void_years=voided
+        )
         if reason:
             blocked.append(BlockedMove(stage, reason))
     return Overview(
@@ -175,6 +198,13 @@ def lifecycle_overview(*, unit: Unit, user: Any, year: int) -> Overview:
         proposal_target=rules.proposal_target(moves),
         predicate_since=rules.predicate_since(moves),
         monitoring_due=monitoring_due(rules.predicate_since(moves)),
+        instansi_pencanangan=InstansiPencanangan.objects.filter(instansi_id=unit.instansi_id)
+        .order_by("date", "id")
+        .first(),
+        kkn_offences=offences,
+        void_years=voided,
+        proposal_year=rules.proposal_year(moves),
+        evaluasi_mandiri=EvaluasiMandiri.objects.filter(instansi_id=unit.instansi_id, year=year).first(),
     )
 
 
