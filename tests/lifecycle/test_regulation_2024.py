@@ -212,3 +212,14 @@ def test_the_coordinator_records_instansi_facts_from_the_unit_page_and_bad_input
         {"kkn-year": str(today().year), "kkn-date": today().isoformat(), "kkn-description": "OTT"},
     )
     assert response.status_code == 403 and not KknOffence.objects.exists()
+
+
+def test_a_wbk_granted_in_a_year_of_evaluasi_mandiri_records_it(regency):
+    r = regency
+    unit, k = r.unit_a, r.koordinator
+    walk(unit, k, PATH_TO_WBK[:6], [days_ago(n) for n in (500, 490, 480, 60, 50, 1)])
+    evaluasi_mandiri_set(instansi=r.instansi, year=today().year, basis="Izin MenPANRB", enabled=True, actor=k)
+    move(unit, Stage.WBK, k, today())
+    audit = AuditEvent.objects.filter(event="lifecycle.transition").latest("seq")
+    assert audit.changes["stage"] == [Stage.DIUSULKAN, Stage.WBK]
+    assert audit.changes["evaluasi_mandiri"] == "Izin MenPANRB"

@@ -191,6 +191,10 @@ def stage_transition(
         "documents": [d.pk for d in attached],
     }
     changes.update({key: value for key, value in details.items() if value not in ("", None, [])})
+    if to_stage == Stage.WBK:
+        mandiri = EvaluasiMandiri.objects.filter(instansi_id=locked.instansi_id, year=date.year).first()
+        if mandiri is not None:  # 5/2024 Bab II B: the instansi's own evaluation, equivalent to the TPN's
+            changes["evaluasi_mandiri"] = mandiri.basis
     audit_record(event="lifecycle.transition", actor=actor, obj=event, changes=changes)
     return event
 

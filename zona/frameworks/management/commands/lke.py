@@ -14,11 +14,13 @@ from zona.lke.excel import read_workbook, write_workbook
 from zona.lke.framework import Framework, FrameworkInvalid
 from zona.lke.numbers import format_id
 from zona.lke.official import (
+    LayerData,
     has_layout,
     layout_for,
     read_official,
     sheet_is_official,
     workbook_framework_code,
+    write_official,
 )
 from zona.lke.scoring import ScoreResult, score
 
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         template = sub.add_parser("template", help="write an empty LKE worksheet")
         template.add_argument("out")
         template.add_argument("--framework", default=DEFAULT_FRAMEWORK)
+        template.add_argument(
+            "--bentuk",
+            choices=("zona", "resmi"),
+            default="zona",
+            help="zona: Zona's own layout; resmi: the official LKE sheet (PermenPANRB 90/2021 Lampiran III)",
+        )
         score_parser = sub.add_parser("score", help="score a filled worksheet or a JSON answers file")
         score_parser.add_argument("file")
         score_parser.add_argument("--framework", default=None)
@@ -47,7 +55,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "template":
-            self.template(options["out"], options["framework"])
+            self.template(options["out"], options["framework"], options["bentuk"])
         else:
             self.score(
                 options["file"], options["framework"], options["as_json"], options["gains"], options["lapis"]
@@ -65,10 +73,15 @@ class Command(BaseCommand):
             self.fail(exc.problems)
             raise AssertionError from exc  # unreachable: fail() raises
 
-    def template(self, out: str, reference: str) -> None:
+    def template(self, out: str, reference: str, shape: str = "zona") -> None:
         framework = self.engine(reference)
+        if shape == "resmi" and not has_layout(framework.code):
+            self.fail([f"kerangka {framework.code} belum memiliki tata letak LKE resmi"])
         try:
-            write_workbook(framework, out)
+            if shape == "resmi":
+                write_official(framework, layout_for(framework), out, unit=LayerData({}))
+            else:
+                write_workbook(framework, out)
         except OSError as exc:
             self.fail([f"{out}: tidak dapat ditulis ({exc.strerror})"])
         self.stdout.write(f"{out}: lembar kerja {framework.code} ({len(framework.items)} butir)")
