@@ -91,7 +91,7 @@ class UnitForm(forms.Form):
         help_text=_("Unit pelayanan publik dinilai juga dengan survei persepsi pengguna layanan."),
     )
     stranas_type = forms.ChoiceField(
-        label=_("Jenis unit prioritas Stranas PK"),
+        label=_("Unit prioritas Stranas PK (PermenPANRB 5/2024)"),
         required=False,
         help_text=_(
             "PermenPANRB 5/2024: pada pemerintah daerah, unit jenis ini dapat diusulkan ke TPN meskipun "
