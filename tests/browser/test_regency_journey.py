@@ -75,6 +75,8 @@ def test_coordinator_creates_unit_team_and_pencanangan(live_server, page, regenc
         (dt.date.today() - dt.timedelta(days=1)).isoformat()
     )
     form.get_by_label("Jumlah penanda tangan Pakta Integritas").fill("42")
+    form.get_by_label("Jumlah pegawai unit").fill("48")
+    form.get_by_label("Pimpinan unit ikut menandatangani Pakta Integritas").check()
     form.locator("input[type=file]").set_input_files(str(pakta))
     form.get_by_role("button", name="Simpan: pindah ke Pencanangan").click()
     expect(page.locator("[data-stage='pencanangan'].badge").first).to_be_visible()

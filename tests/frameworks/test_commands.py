@@ -246,3 +246,37 @@ def test_score_prints_reading_notes_and_zero_denominators(tmp_path, lke2021):
     assert readings[0]["setting"] == "threshold_rounding" and readings[0]["eligible"] is False
     assert data["zero_denominators"][0]["code"] == "A.II.5.iii.ii"
     assert data["settings"]["threshold_rounding"] == "rounded"
+
+
+def test_official_template_filled_with_percent_cells_scores_like_json(tmp_path, lke2021):
+    # `zona lke template --bentuk resmi` writes the official sheet; an agency fills Jawaban (% cells as
+    # Excel stores "100,00 %": the fraction 1, percent-formatted) and `zona lke score` reads it (F11, F1).
+    template = tmp_path / "lke-resmi.xlsx"
+    out, _ = run("lke", "template", "--bentuk", "resmi", str(template))
+    assert "113 butir" in out
+    workbook = load_workbook(template)
+    sheet = workbook["LKE"]
+    header = [cell.value for cell in sheet[4]]
+    answer_column = header.index("Jawaban") + 1
+    type_column = header.index("Pilihan Jawaban") + 1
+    answers = best_raw(lke2021)
+    answers["A.I.1.i.b"] = "B"
+    questions = {item.question: code for code, item in lke2021.items.items()}
+    seen = set()
+    for row in sheet.iter_rows(min_row=5):
+        code = questions.get(row[5].value)
+        kind = row[type_column - 1].value
+        if code is None or code in seen or kind in (None, "Jumlah"):
+            continue
+        seen.add(code)
+        cell = row[answer_column - 1]
+        if kind == "%":
+            cell.value, cell.number_format = answers[code] / 100, "0.00%"
+        else:
+            cell.value = answers[code]
+    workbook.save(template)
+    assert len(seen) == 113
+    from_sheet = json.loads(run("lke", "score", str(template), "--json")[0])
+    from_json = json.loads(run("lke", "score", str(write_json(tmp_path, answers)), "--json")[0])
+    assert from_sheet == from_json
+    assert 99 < from_sheet["total"] < 100

@@ -12,6 +12,7 @@ from zona.lifecycle import prerequisites as prereq
 from zona.lifecycle.models import Prerequisite
 from zona.lifecycle.selectors import building_months, prerequisite_checklist
 from zona.lifecycle.services import history, prerequisite_save
+from zona.units import services as unit_services
 from zona.units.models import Instansi
 
 # (code, value, target, instansi kind, expected status, expected sentence or None)
@@ -288,3 +289,30 @@ def test_building_months_come_from_the_lifecycle(regency):
         for row in prerequisite_checklist(unit=unit, user=k, year=days_ago(0).year).rows
     }
     assert rows["lama_pembangunan"].wbk.met
+
+
+@pytest.mark.django_db
+def test_an_rsud_of_a_pemda_is_exempt_from_every_tabel_5_row_instansi_level_included(regency):
+    # 5/2024 Lampiran II Bab II A: RSUD, Dukcapil, Samsat, PTSP, pendidikan, ketenagakerjaan of a Pemda may be
+    # proposed "meskipun masih dalam proses pemenuhan syarat ... Tabel 5" (F7).
+    r = regency
+    prerequisite_save(instansi=r.instansi, year=2025, code="opini_bpk", value="WDP", actor=r.koordinator)
+    prerequisite_save(instansi=r.instansi, year=2025, code="sakip_instansi", value="BB", actor=r.koordinator)
+    unit_services.unit_update(unit=r.unit_a, actor=r.koordinator, stranas_type="rsud")
+    r.unit_a.refresh_from_db()
+    checklist = prerequisite_checklist(unit=r.unit_a, user=r.koordinator, year=2025)
+    rows = {row.definition.code: row for row in checklist.rows}
+    assert checklist.exemption == "Rumah sakit umum daerah (RSUD)"
+    assert rows["opini_bpk"].wbk.status == "exempt"
+    assert rows["opini_bpk"].wbk.message.startswith(
+        "Opini BPK WDP di bawah minimal WTP; dikecualikan: Rumah sakit"
+    )
+    assert rows["sakip_instansi"].wbk.status == "met"  # what is met stays met
+    assert rows["kepatuhan_lhkpn"].wbk.status == "exempt"  # not filled in yet: also in process
+    assert checklist.wbk_met and checklist.wbbm_met and checklist.wbk_met_count == 1
+    # the same RSUD in a K/L instansi is not exempt
+    Instansi.objects.filter(pk=r.instansi.pk).update(kind=Instansi.Kind.KEMENTERIAN)
+    r.unit_a.instansi.refresh_from_db()
+    checklist = prerequisite_checklist(unit=r.unit_a, user=r.koordinator, year=2025)
+    assert checklist.exemption == "" and not checklist.wbk_met
+    assert {row.definition.code: row for row in checklist.rows}["opini_bpk"].wbk.status == "not_met"

@@ -22,7 +22,8 @@ from zona.audit.models import AuditEvent
 from zona.documents.models import Blob, Document
 from zona.lifecycle.models import LifecycleEvent
 from zona.lifecycle.services import allowed_next_stages, stage_transition
-from zona.units.models import Stage
+from zona.units import services as unit_services
+from zona.units.models import Instansi, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -216,14 +217,45 @@ def test_proposal_needs_a_year_of_building(regency):
     assert_refused(unit, "sekurang-kurangnya 1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=days_ago(1))
 
 
-def test_proposal_before_a_year_with_an_exception_reason_is_recorded(regency):
+def test_a_typed_exception_reason_no_longer_lifts_the_year_of_building(regency):
+    # 5/2024 Lampiran II Bab II A names six unit types; a sentence in a form is not one of them (F7).
     unit, k = regency.unit_a, regency.koordinator
     walk(unit, k, PATH_TO_WBK[:5], [days_ago(n) for n in (400, 390, 300, 20, 10)])
-    reason = "Unit layanan Dukcapil (PermenPANRB 5/2024)"
+    assert_refused(
+        unit,
+        "sekurang-kurangnya 1 tahun",
+        to_stage=Stage.DIUSULKAN,
+        actor=k,
+        date=days_ago(1),
+        exception_reason="Unit layanan Dukcapil (PermenPANRB 5/2024)",
+    )
+
+
+def test_a_pemda_unit_of_an_early_proposal_type_is_proposed_before_a_year_and_it_is_recorded(regency):
+    unit, k = regency.unit_a, regency.koordinator
+    unit_services.unit_update(unit=unit, actor=k, stranas_type="dukcapil")
+    unit.refresh_from_db()
+    walk(unit, k, PATH_TO_WBK[:5], [days_ago(n) for n in (400, 390, 300, 20, 10)])
+    reason = "Diusulkan bersama RSUD"
     event = move(unit, Stage.DIUSULKAN, k, days_ago(1), exception_reason=reason)
     assert event.exception_reason == reason
     audit = AuditEvent.objects.filter(event="lifecycle.transition").latest("seq")
     assert audit.changes["exception_reason"] == reason
+    assert audit.changes["early_exemption"] == "Dinas kependudukan dan pencatatan sipil (Dukcapil)"
+
+
+def test_the_early_proposal_types_apply_only_in_a_pemda(regency):
+    unit, k = regency.unit_a, regency.koordinator
+    unit_services.unit_update(unit=unit, actor=k, stranas_type="rsud")
+    Instansi.objects.filter(pk=unit.instansi_id).update(kind=Instansi.Kind.KEMENTERIAN)
+    unit.refresh_from_db()
+    walk(unit, k, PATH_TO_WBK[:5], [days_ago(n) for n in (400, 390, 300, 20, 10)])
+    assert_refused(unit, "sekurang-kurangnya 1 tahun", to_stage=Stage.DIUSULKAN, actor=k, date=days_ago(1))
+
+
+def test_an_unknown_early_proposal_type_is_refused(regency):
+    with pytest.raises(ValidationError, match="Stranas PK tidak dikenal"):
+        unit_services.unit_update(unit=regency.unit_a, actor=regency.koordinator, stranas_type="puskesmas")
 
 
 def test_proposal_exactly_one_year_after_building_started_is_allowed(regency):

@@ -196,6 +196,14 @@ UNITS: list[tuple[str, str, str, bool, list[str], str | None]] = [
     ),
 ]
 
+# Units of a 5/2024 early-proposal type (zona/lifecycle/data/rules-5-2024.yaml), by slug.
+STRANAS_TYPES = {
+    "rsud": "rsud",
+    "dukcapil": "dukcapil",
+    "upt-dukcapil-manggar": "dukcapil",
+    "dpmptsp": "ptsp",
+}
+
 # Invented people: (first name, family name)
 PEOPLE = [
     "Rahmat Hidayat",
@@ -336,6 +344,7 @@ def load_demo(*, password: str, today: dt.date | None = None) -> list[DemoLogin]
             parent=units.get(parent) if parent else None,
             slug=slug,
             serves_public=serves,
+            stranas_type=STRANAS_TYPES.get(slug, ""),
             head_name=head,
             head_title=f"Kepala {name}" if kind != K.KECAMATAN else "Camat",
         )
@@ -390,6 +399,17 @@ def load_demo(*, password: str, today: dt.date | None = None) -> list[DemoLogin]
     for slug, unit in units.items():
         operators[slug] = user(f"operator-{slug}", Role.OPERATOR, unit=unit, scope=unit.name)
 
+    # Tahap I (90/2021 Lampiran I Bab II B): the Bupati's pencanangan precedes the designation of units.
+    lifecycle_services.instansi_pencanangan_record(
+        instansi=instansi,
+        date=today - dt.timedelta(days=730),
+        leader_signed=True,
+        signatory_count=1180,
+        staff_count=1420,
+        files=[_pdf("Pakta Integritas Pemkab Belitung Timur.pdf", "Pakta Integritas Pemkab Belitung Timur")],
+        note="Pencanangan pembangunan Zona Integritas oleh Bupati Belitung Timur",
+        actor=koordinator,
+    )
     plan = _lifecycle_plan(today)
     for slug, steps in plan.items():
         unit = units[slug]
@@ -399,6 +419,8 @@ def load_demo(*, password: str, today: dt.date | None = None) -> list[DemoLogin]
             if "pakta" in extra:
                 files.append(_pdf(f"Pakta Integritas {unit.name}.pdf", f"Pakta Integritas {unit.name}"))
                 kwargs["signatory_count"] = extra["pakta"]
+                kwargs["staff_count"] = extra["pakta"] + 4
+                kwargs["leader_signed"] = True
             if "sk" in extra:
                 kwargs["sk_number"], kwargs["sk_date"] = extra["sk"], date
                 files.append(_pdf(f"SK Predikat {unit.name}.pdf", f"SK Predikat WBK {unit.name}"))

@@ -37,6 +37,8 @@ def _bootstrap(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
@@ -60,7 +62,7 @@ class ServiceErrorsMixin:
 
 # The fields each move asks for beyond its date and note.
 STAGE_FIELDS: dict[str, tuple[str, ...]] = {
-    Stage.PENCANANGAN: ("signatory_count", "attachments"),
+    Stage.PENCANANGAN: ("signatory_count", "staff_count", "leader_signed", "attachments"),
     Stage.DIUSULKAN: ("exception_reason", "attachments"),
     Stage.WBK: ("sk_number", "sk_date", "attachments"),
     Stage.WBBM: ("sk_number", "sk_date", "attachments"),
@@ -79,17 +81,27 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
     signatory_count = forms.IntegerField(
         label=_("Jumlah penanda tangan Pakta Integritas"), required=False, min_value=0
     )
+    staff_count = forms.IntegerField(
+        label=_("Jumlah pegawai unit"),
+        required=False,
+        min_value=1,
+        help_text=_("Pakta Integritas ditandatangani pimpinan dan seluruh atau sebagian besar pegawai."),
+    )
+    leader_signed = forms.BooleanField(
+        label=_("Pimpinan unit ikut menandatangani Pakta Integritas"), required=False
+    )
     sk_number = forms.CharField(label=_("Nomor SK"), required=False, max_length=120)
     sk_date = forms.DateField(
         label=_("Tanggal SK"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     exception_reason = forms.CharField(
-        label=_("Alasan pengecualian (PermenPANRB 5/2024)"),
+        label=_("Keterangan pengusulan"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Isi hanya bila unit diusulkan sebelum 1 tahun pembangunan karena termasuk unit yang "
-            "dikecualikan, mis. RSUD, Dukcapil, Samsat, PTSP, layanan pendidikan atau ketenagakerjaan."
+            "Dicatat bersama usulan. Pengecualian syarat PermenPANRB 5/2024 berlaku otomatis untuk unit "
+            "pemerintah daerah jenis RSUD, Dukcapil, Samsat, PTSP, pendidikan atau ketenagakerjaan "
+            "(jenis unit prioritas Stranas PK pada data unit); keterangan ini tidak membebaskan syarat."
         ),
     )
     attachments = MultipleFileField(label=_("Dokumen pendukung (PDF, bila ada)"))
@@ -111,6 +123,8 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
             self.fields["sk_date"].required = True
         if stage == Stage.PENCANANGAN:
             self.fields["signatory_count"].required = True
+            self.fields["staff_count"].required = True
+            self.fields["leader_signed"].required = True
         _bootstrap(self)
 
     @property
@@ -125,6 +139,11 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
             "sk_number": data.get("sk_number", ""),
             "sk_date": data.get("sk_date"),
             "signatory_count": data.get("signatory_count"),
+            **(
+                {"staff_count": data.get("staff_count"), "leader_signed": bool(data.get("leader_signed"))}
+                if self.stage == Stage.PENCANANGAN
+                else {}
+            ),
             "exception_reason": data.get("exception_reason", ""),
             "files": data.get("attachments", []),
         }
@@ -152,4 +171,46 @@ class PrerequisiteForm(ServiceErrorsMixin, forms.Form):
         elif definition.kind == "percent":
             field.widget.attrs.update({"inputmode": "decimal"})
             field.help_text = definition.help or _("Persentase 0–100, mis. 100 atau 97,5.")
+        _bootstrap(self)
+
+
+class InstansiPencananganForm(ServiceErrorsMixin, forms.Form):
+    date = forms.DateField(label=_("Tanggal pencanangan"), widget=forms.DateInput(attrs={"type": "date"}))
+    leader_signed = forms.BooleanField(
+        label=_("Pimpinan instansi menandatangani Pakta Integritas"), required=False
+    )
+    signatory_count = forms.IntegerField(label=_("Jumlah penanda tangan"), min_value=0)
+    staff_count = forms.IntegerField(label=_("Jumlah pegawai instansi"), min_value=1)
+    attachments = MultipleFileField(label=_("Pakta Integritas (PDF)"))
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "pencanangan-instansi")
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].widget.attrs["accept"] = "application/pdf,.pdf"
+        _bootstrap(self)
+
+
+class KknOffenceForm(ServiceErrorsMixin, forms.Form):
+    year = forms.IntegerField(label=_("Tahun usulan"), min_value=2000)
+    date = forms.DateField(label=_("Tanggal diketahui"), widget=forms.DateInput(attrs={"type": "date"}))
+    by_top_leader = forms.BooleanField(label=_("Dilakukan pimpinan tertinggi instansi"), required=False)
+    description = forms.CharField(label=_("Uraian dan sumber"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "kkn")
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class EvaluasiMandiriForm(ServiceErrorsMixin, forms.Form):
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000)
+    enabled = forms.BooleanField(
+        label=_("Instansi menyelenggarakan evaluasi Menuju WBK secara mandiri"), required=False
+    )
+    basis = forms.CharField(label=_("Dasar penyelenggaraan"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "mandiri")
+        super().__init__(*args, **kwargs)
         _bootstrap(self)

@@ -22,6 +22,8 @@ class LifecycleEvent(models.Model):
     sk_number = models.CharField(_("nomor SK"), max_length=120, blank=True)
     sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
     signatory_count = models.PositiveIntegerField(_("jumlah penanda tangan"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("jumlah pegawai"), null=True, blank=True)
+    leader_signed = models.BooleanField(_("pimpinan ikut menandatangani"), null=True, blank=True)
     exception_reason = models.TextField(_("alasan pengecualian (PermenPANRB 5/2024)"), blank=True)
     documents = models.ManyToManyField("documents.Document", blank=True, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -73,3 +75,73 @@ class Prerequisite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.year}"
+
+
+class InstansiPencanangan(models.Model):
+    """Tahap I of 90/2021 Lampiran I Bab II B: the instansi's leader declares ZI (pencanangan), the leader
+    and all or most staff signing the Pakta Integritas; the designation of units (Tahap II) follows it."""
+
+    instansi = models.ForeignKey("units.Instansi", on_delete=models.CASCADE, related_name="pencanangan")
+    date = models.DateField(_("tanggal pencanangan"))
+    leader_signed = models.BooleanField(_("pimpinan instansi menandatangani"))
+    signatory_count = models.PositiveIntegerField(_("jumlah penanda tangan"))
+    staff_count = models.PositiveIntegerField(_("jumlah pegawai"))
+    note = models.TextField(_("catatan"), blank=True)
+    documents = models.ManyToManyField("documents.Document", blank=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pencanangan instansi")
+        verbose_name_plural = _("pencanangan instansi")
+        ordering = ["instansi", "-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(signatory_count__lte=models.F("staff_count")),
+                name="pencanangan_signatories_within_staff",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instansi}: pencanangan {self.date}"
+
+
+class KknOffence(models.Model):
+    """An unlawful KKN act in a proposal year (90/2021 Lampiran II Bab IV Penutup): that year's proposals
+    of the instansi are void. Recorded by the coordinator, never deleted (a correction is a new record)."""
+
+    instansi = models.ForeignKey("units.Instansi", on_delete=models.CASCADE, related_name="kkn_offences")
+    year = models.PositiveSmallIntegerField(_("tahun usulan"))
+    date = models.DateField(_("tanggal diketahui"))
+    by_top_leader = models.BooleanField(_("dilakukan pimpinan tertinggi"), default=False)
+    description = models.TextField(_("uraian"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tindak pidana KKN")
+        verbose_name_plural = _("tindak pidana KKN")
+        ordering = ["instansi", "-year", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.instansi}: KKN {self.year}"
+
+
+class EvaluasiMandiri(models.Model):
+    """5/2024 Lampiran II Bab II B: in this year the instansi runs the Menuju WBK evaluation itself; the
+    predicate is equivalent to the TPN's. The Minister's conditions are not in the text: `basis` records
+    what the instansi relies on."""
+
+    instansi = models.ForeignKey("units.Instansi", on_delete=models.CASCADE, related_name="evaluasi_mandiri")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    basis = models.TextField(_("dasar penyelenggaraan"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluasi WBK mandiri")
+        verbose_name_plural = _("evaluasi WBK mandiri")
+        constraints = [models.UniqueConstraint(fields=["instansi", "year"], name="evaluasi_mandiri_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.instansi}: evaluasi mandiri {self.year}"

@@ -32,6 +32,7 @@ class Status(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     EMPTY = "empty"
+    EXEMPT = "exempt"  # not met (or not filled), but the unit may be proposed anyway (5/2024 Bab II A)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,19 @@ class Verdict:
     @property
     def met(self) -> bool:
         return self.status == Status.MET
+
+    @property
+    def passes(self) -> bool:
+        """Met, or exempt: nothing here stands in the way of the proposal."""
+        return self.status in (Status.MET, Status.EXEMPT)
+
+    def exempted(self, reason: str) -> Verdict:
+        if self.met:
+            return self
+        return Verdict(
+            Status.EXEMPT,
+            _("%(message)s; dikecualikan: %(reason)s") % {"message": self.message, "reason": reason},
+        )
 
 
 def instansi_kind(*, is_pemda: bool) -> str:

@@ -8,7 +8,7 @@ all judge a move the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -94,6 +94,17 @@ def building_start(history: Sequence[Move]) -> dt.date | None:
     return start
 
 
+def predicate_since(history: Sequence[Move]) -> dt.date | None:
+    """The date of the predicate the unit holds now (its latest WBK/WBBM), None when it holds none."""
+    since = None
+    for move in history:
+        if move.to_stage in PREDICATES:
+            since = move.date
+        elif move.to_stage == Stage.DICABUT:
+            since = None
+    return since
+
+
 def revoked_on(history: Sequence[Move]) -> dt.date | None:
     dates = [move.date for move in history if move.to_stage == Stage.DICABUT]
     return dates[-1] if dates else None
@@ -108,8 +119,23 @@ def stage_label(stage: str) -> str:
     return str(Stage(stage).label) if stage in Stage.values else stage
 
 
-def state_refusal(*, current: str, to_stage: str, history: Sequence[Move], today: dt.date) -> str | None:
-    """Why the unit may not move to `to_stage` now whatever is typed in the form, or None."""
+def proposal_year(history: Sequence[Move]) -> int | None:
+    """The year of the unit's latest proposal (move into diusulkan), None if never proposed."""
+    years = [move.date.year for move in history if move.to_stage == Stage.DIUSULKAN]
+    return years[-1] if years else None
+
+
+def state_refusal(
+    *,
+    current: str,
+    to_stage: str,
+    history: Sequence[Move],
+    today: dt.date,
+    void_years: Collection[int] = (),
+) -> str | None:
+    """Why the unit may not move to `to_stage` now whatever is typed in the form, or None.
+
+    `void_years`: years whose proposals a recorded KKN offence voided (90/2021 Lampiran II Bab IV)."""
     if to_stage not in Stage.values:
         return _("Tahap tujuan tidak dikenal.")
     if to_stage not in TRANSITIONS.get(current, ()):
@@ -127,7 +153,20 @@ def state_refusal(*, current: str, to_stage: str, history: Sequence[Move], today
         bar = revocation_bar_until(history)
         if bar is not None and today < bar:
             return _revocation_message(history, bar)
+        if today.year in void_years:
+            return _kkn_message(today.year)
+    if to_stage in PREDICATES and current == Stage.DIUSULKAN:
+        year = proposal_year(history)
+        if year is not None and year in void_years:
+            return _kkn_message(year)
     return None
+
+
+def _kkn_message(year: int) -> str:
+    return _(
+        "Usulan tahun %(year)s batal: tercatat tindak pidana KKN pada tahun usulan (PermenPANRB 90/2021 "
+        "Lampiran II Bab IV)."
+    ) % {"year": year}
 
 
 def revocation_bar_until(history: Sequence[Move]) -> dt.date | None:
@@ -162,10 +201,21 @@ def move_errors(
     signatory_count: int | None,
     exception_reason: str,
     pakta_count: int,
+    early_exemption: str = "",
+    staff_count: int | None = None,
+    leader_signed: bool | None = None,
+    instansi_pencanangan: dt.date | None = None,
+    void_years: Collection[int] = (),
 ) -> dict[str, str]:
-    """Every reason to refuse this move, by form field ("__all__" for the move itself)."""
+    """Every reason to refuse this move, by form field ("__all__" for the move itself).
+
+    `early_exemption` is the unit's 5/2024 early-proposal type (policy.early_exemption: a listed type in a
+    Pemda), which lifts the one year of building; `exception_reason` is only recorded, it lifts nothing.
+    """
     errors: dict[str, str] = {}
-    refusal = state_refusal(current=current, to_stage=to_stage, history=history, today=today)
+    refusal = state_refusal(
+        current=current, to_stage=to_stage, history=history, today=today, void_years=void_years
+    )
     if refusal:
         return {"__all__": refusal}
     if date is None:
@@ -181,6 +231,26 @@ def move_errors(
             errors["files"] = _("Unggah sekurang-kurangnya satu berkas Pakta Integritas (PDF).")
         if signatory_count is None or signatory_count < 1:
             errors["signatory_count"] = _("Jumlah penanda tangan Pakta Integritas sekurang-kurangnya 1.")
+        elif staff_count is not None:
+            pakta = errors_of_pakta(signatory_count, staff_count)
+            if pakta:
+                errors["signatory_count"] = pakta
+        if leader_signed is False:
+            errors["leader_signed"] = _(
+                "Pimpinan unit harus ikut menandatangani Pakta Integritas (PermenPANRB 90/2021 "
+                "Lampiran I Bab II B)."
+            )
+    if (
+        to_stage == Stage.DITETAPKAN
+        and date is not None
+        and "date" not in errors
+        and instansi_pencanangan is not None
+        and date < instansi_pencanangan
+    ):
+        errors["date"] = _(
+            "Penetapan unit adalah tindak lanjut pencanangan instansi (%(date)s); tanggalnya tidak boleh "
+            "sebelum pencanangan itu."
+        ) % {"date": _format_date(instansi_pencanangan)}
     if to_stage in PREDICATES:
         if not sk_number.strip():
             errors["sk_number"] = _("Nomor SK penetapan predikat wajib diisi.")
@@ -192,18 +262,43 @@ def move_errors(
         bar = revocation_bar_until(history)
         if bar is not None and date < bar:
             errors["date"] = _revocation_message(history, bar)
-        elif not exception_reason.strip():
+        elif not early_exemption:
             start = building_start(history)
             ready = years_after(start, BUILDING_YEARS) if start else None
             if ready is None:
                 errors["__all__"] = _(
-                    "Unit belum tercatat memasuki tahap pembangunan. Isi alasan pengecualian bila unit "
-                    "termasuk yang dapat diusulkan lebih awal (PermenPANRB 5/2024)."
+                    "Unit belum tercatat memasuki tahap pembangunan. Hanya unit pemerintah daerah jenis "
+                    "prioritas Stranas PK (RSUD, Dukcapil, Samsat, PTSP, pendidikan, ketenagakerjaan; "
+                    "PermenPANRB 5/2024) yang dapat diusulkan sebelum memenuhi syarat pengusulan."
                 )
             elif date < ready:
                 errors["__all__"] = _(
                     "Unit baru membangun ZI sejak %(start)s; usulan memerlukan sekurang-kurangnya 1 tahun "
-                    "pembangunan (mulai %(ready)s). Isi alasan pengecualian bila unit termasuk yang dapat "
-                    "diusulkan lebih awal menurut PermenPANRB 5/2024 (mis. RSUD, Dukcapil, Samsat, PTSP)."
+                    "pembangunan (mulai %(ready)s). Pengecualian PermenPANRB 5/2024 hanya untuk unit "
+                    "pemerintah daerah jenis RSUD, Dukcapil, Samsat, PTSP, pendidikan atau ketenagakerjaan "
+                    "(isi jenis unit prioritas Stranas PK pada data unit)."
                 ) % {"start": _format_date(start), "ready": _format_date(ready)}
     return errors
+
+
+def errors_of_pakta(signatories: int, staff: int) -> str:
+    """Why `signatories` of `staff` are not "seluruh atau sebagian besar pegawai", or ""."""
+    from .policy import policy
+
+    if signatories > staff:
+        return _("Jumlah penanda tangan (%(n)s) melebihi jumlah pegawai (%(staff)s).") % {
+            "n": signatories,
+            "staff": staff,
+        }
+    rules = policy()
+    if not rules.pakta_majority(signatories=signatories, staff=staff):
+        return _(
+            "Pakta Integritas ditandatangani %(n)s dari %(staff)s pegawai; disyaratkan seluruh atau sebagian "
+            "besar (lebih dari %(min)s%%) pegawai (%(source)s)."
+        ) % {
+            "n": signatories,
+            "staff": staff,
+            "min": format(rules.pakta_majority_above.normalize(), "f"),
+            "source": rules.pakta_source,
+        }
+    return ""

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zona.accounts import permissions
 from zona.documents.models import Document
@@ -18,8 +19,9 @@ from zona.units.models import Unit
 
 from . import prerequisites as prereq_defs
 from . import rules
-from .models import LifecycleEvent, Prerequisite
-from .services import allowed_next_stages, can_edit_prerequisite
+from .models import EvaluasiMandiri, InstansiPencanangan, KknOffence, LifecycleEvent, Prerequisite
+from .policy import monitoring_due, policy
+from .services import allowed_next_stages, can_edit_prerequisite, early_exemption
 from .services import history as unit_history
 
 
@@ -43,14 +45,15 @@ class Checklist:
     year: int
     instansi_kind: str
     rows: list[ChecklistRow]
+    exemption: str = ""  # the 5/2024 early-proposal type that exempts the unit from every row, or ""
 
     @property
     def wbk_met(self) -> bool:
-        return all(row.wbk.met for row in self.rows)
+        return all(row.wbk.passes for row in self.rows)
 
     @property
     def wbbm_met(self) -> bool:
-        return all(row.wbbm.met for row in self.rows)
+        return all(row.wbbm.passes for row in self.rows)
 
     @property
     def wbk_met_count(self) -> int:
@@ -78,6 +81,25 @@ class Overview:
     holds_wbbm: bool
     building_start: dt.date | None
     proposal_target: str
+    predicate_since: dt.date | None = None
+    monitoring_due: dt.date | None = None  # the TPI's next monitoring (PMPZI), every N years after it
+    instansi_pencanangan: InstansiPencanangan | None = None
+    kkn_offences: tuple[KknOffence, ...] = ()  # of the instansi, newest first
+    void_years: frozenset[int] = frozenset()
+    proposal_year: int | None = None
+    evaluasi_mandiri: EvaluasiMandiri | None = None  # for the year shown
+
+    @property
+    def proposal_void(self) -> bool:
+        return self.proposal_year is not None and self.proposal_year in self.void_years
+
+    @property
+    def designated_before_pencanangan(self) -> bool:
+        """A designation dated before the instansi's pencanangan, or with none recorded (Tahap I first)."""
+        designated = [e.date for e in self.events if e.to_stage == "ditetapkan"]
+        if not designated:
+            return False
+        return self.instansi_pencanangan is None or min(designated) < self.instansi_pencanangan.date
 
 
 def building_months(moves: list[rules.Move], *, year: int, today: dt.date) -> str:
@@ -106,6 +128,16 @@ def prerequisite_checklist(
         "unit": can_edit_prerequisite(user, instansi=unit.instansi, unit=unit),
     }
     today = timezone.localdate()
+    exemption = early_exemption(unit)
+    reason = (
+        _(
+            "%(type)s pada pemerintah daerah dapat diusulkan meskipun masih dalam proses pemenuhan "
+            "syarat (%(source)s)"
+        )
+        % {"type": exemption, "source": policy().early_source}
+        if exemption
+        else ""
+    )
     rows = []
     for definition in prereq_defs.definitions().values():
         record = records.get((definition.level == "unit", definition.code))
@@ -113,18 +145,22 @@ def prerequisite_checklist(
             value = building_months(moves, year=year, today=today)
         else:
             value = record.value if record else ""
+        wbk = definition.judge(value, target="wbk", kind=kind)
+        wbbm = definition.judge(value, target="wbbm", kind=kind)
+        if reason:
+            wbk, wbbm = wbk.exempted(reason), wbbm.exempted(reason)
         rows.append(
             ChecklistRow(
                 definition=definition,
                 record=record,
                 value=value,
-                wbk=definition.judge(value, target="wbk", kind=kind),
-                wbbm=definition.judge(value, target="wbbm", kind=kind),
+                wbk=wbk,
+                wbbm=wbbm,
                 documents=list(record.documents.all()) if record else [],
                 can_edit=definition.editable and may_edit[definition.level],
             )
         )
-    return Checklist(year=year, instansi_kind=kind, rows=rows)
+    return Checklist(year=year, instansi_kind=kind, rows=rows, exemption=exemption)
 
 
 def lifecycle_overview(*, unit: Unit, user: Any, year: int) -> Overview:
@@ -137,11 +173,17 @@ def lifecycle_overview(*, unit: Unit, user: Any, year: int) -> Overview:
     )
     allowed = allowed_next_stages(unit=unit, user=user, moves=moves)
     today = timezone.localdate()
+    offences = tuple(
+        KknOffence.objects.filter(instansi_id=unit.instansi_id).order_by("-year", "-date", "-id")
+    )
+    voided = frozenset(offence.year for offence in offences)
     blocked = []
     for stage in rules.TRANSITIONS.get(unit.stage, ()):
         if stage in allowed or not permissions.can_transition(user, unit, stage):
             continue
-        reason = rules.state_refusal(current=unit.stage, to_stage=stage, history=moves, today=today)
+        reason = rules.state_refusal(
+            current=unit.stage, to_stage=stage, history=moves, today=today, void_years=voided
+        )
         if reason:
             blocked.append(BlockedMove(stage, reason))
     return Overview(
@@ -154,6 +196,15 @@ def lifecycle_overview(*, unit: Unit, user: Any, year: int) -> Overview:
         holds_wbbm=rules.holds_wbbm(moves),
         building_start=rules.building_start(moves),
         proposal_target=rules.proposal_target(moves),
+        predicate_since=rules.predicate_since(moves),
+        monitoring_due=monitoring_due(rules.predicate_since(moves)),
+        instansi_pencanangan=InstansiPencanangan.objects.filter(instansi_id=unit.instansi_id)
+        .order_by("date", "id")
+        .first(),
+        kkn_offences=offences,
+        void_years=voided,
+        proposal_year=rules.proposal_year(moves),
+        evaluasi_mandiri=EvaluasiMandiri.objects.filter(instansi_id=unit.instansi_id, year=year).first(),
     )
 
 

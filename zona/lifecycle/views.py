@@ -20,7 +20,13 @@ from zona.units.models import Unit
 
 from . import prerequisites as prereq_defs
 from . import selectors, services
-from .forms import PrerequisiteForm, TransitionForm
+from .forms import (
+    EvaluasiMandiriForm,
+    InstansiPencananganForm,
+    KknOffenceForm,
+    PrerequisiteForm,
+    TransitionForm,
+)
 from .models import Prerequisite
 
 MIN_YEAR = 2000
@@ -55,9 +61,23 @@ def _render_overview(
         for stage in data.allowed
     ]
     this_year = timezone.localdate().year
+    manages = permissions.can(request.user, permissions.Action.MANAGE, unit.instansi)
     context = {
         "unit": unit,
         "data": data,
+        "instansi_forms": {
+            "pencanangan": InstansiPencananganForm(),
+            "kkn": KknOffenceForm(initial={"year": year}),
+            "mandiri": EvaluasiMandiriForm(
+                initial={
+                    "year": year,
+                    "enabled": data.evaluasi_mandiri is not None,
+                    "basis": data.evaluasi_mandiri.basis if data.evaluasi_mandiri else "",
+                }
+            ),
+        }
+        if manages
+        else None,
         "forms": forms,
         "failed": failed,
         "year": year,
@@ -157,3 +177,74 @@ def document(request: HttpRequest, unit_pk: int, doc_pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+INSTANSI_FORMS = {
+    "pencanangan": InstansiPencananganForm,
+    "kkn": KknOffenceForm,
+    "mandiri": EvaluasiMandiriForm,
+}
+
+
+@zona_login_required
+@require_POST
+def instansi_record(request: HttpRequest, unit_pk: int, what: str) -> HttpResponse:
+    """The coordinator records an instansi-level fact from a unit's page: pencanangan, KKN, evaluasi mandiri.
+
+    The service checks the right (permissions module) and every rule; a refusal comes back as a message
+    naming the field, and nothing is written."""
+    unit = _unit(request, unit_pk)
+    form_class = INSTANSI_FORMS.get(what)
+    if form_class is None:
+        raise Http404
+    year = _year(request.POST.get("tahun"))
+    form = form_class(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if what == "pencanangan":
+                services.instansi_pencanangan_record(
+                    instansi=unit.instansi,
+                    date=data["date"],
+                    leader_signed=bool(data["leader_signed"]),
+                    signatory_count=data["signatory_count"],
+                    staff_count=data["staff_count"],
+                    files=data["attachments"],
+                    note=data["note"],
+                    actor=request.user,
+                )
+                messages.success(request, _("Pencanangan instansi dicatat."))
+            elif what == "kkn":
+                services.kkn_offence_record(
+                    instansi=unit.instansi,
+                    year=data["year"],
+                    date=data["date"],
+                    description=data["description"],
+                    by_top_leader=bool(data["by_top_leader"]),
+                    actor=request.user,
+                )
+                messages.success(
+                    request,
+                    _("Tindak pidana KKN dicatat; usulan tahun %(year)s batal.") % {"year": data["year"]},
+                )
+            else:
+                services.evaluasi_mandiri_set(
+                    instansi=unit.instansi,
+                    year=data["year"],
+                    basis=data["basis"],
+                    enabled=bool(data["enabled"]),
+                    actor=request.user,
+                )
+                messages.success(request, _("Penyelenggaraan evaluasi mandiri disimpan."))
+        except ValidationError as exc:
+            for field, messages_of in exc.message_dict.items():
+                label = form.fields[field].label if field in form.fields else ""
+                errors.extend(f"{label}: {m}" if label else m for m in messages_of)
+    else:
+        for field, field_errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            errors.extend(f"{label}: {m}" if label else str(m) for m in field_errors)
+    if errors:
+        messages.error(request, _("Tidak disimpan. ") + " ".join(errors))
+    return redirect(_overview_url(unit, year, "#instansi"))

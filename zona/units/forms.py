@@ -90,6 +90,14 @@ class UnitForm(forms.Form):
         required=False,
         help_text=_("Unit pelayanan publik dinilai juga dengan survei persepsi pengguna layanan."),
     )
+    stranas_type = forms.ChoiceField(
+        label=_("Unit prioritas Stranas PK (PermenPANRB 5/2024)"),
+        required=False,
+        help_text=_(
+            "PermenPANRB 5/2024: pada pemerintah daerah, unit jenis ini dapat diusulkan ke TPN meskipun "
+            "masih dalam proses pemenuhan syarat pengusulan (Tabel 5)."
+        ),
+    )
     address = forms.CharField(label=_("Alamat"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     service_types = forms.CharField(
         label=_("Jenis layanan"),
@@ -107,6 +115,11 @@ class UnitForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        from zona.lifecycle.policy import service_type_choices
+
+        stranas = self.fields["stranas_type"]
+        assert isinstance(stranas, forms.ChoiceField)
+        stranas.choices = [("", _("— Bukan salah satunya —")), *service_type_choices()]
         self.unit = unit
         self.instansi_choices = instansi_choices
         if unit is not None or len(instansi_choices) == 1:
@@ -175,6 +188,7 @@ class UnitForm(forms.Form):
             "head_name": data.get("head_name", "").strip(),
             "head_title": data.get("head_title", "").strip(),
             "serves_public": bool(data.get("serves_public")),
+            "stranas_type": data.get("stranas_type") or "",
             "address": data.get("address", "").strip(),
         }
 

@@ -86,6 +86,11 @@ class Unit(models.Model):
     head_name = models.CharField(_("nama kepala unit"), max_length=120, blank=True)
     head_title = models.CharField(_("jabatan kepala unit"), max_length=120, blank=True)
     serves_public = models.BooleanField(_("melayani publik langsung"), default=False)
+    # A type of zona/lifecycle/data/rules-5-2024.yaml `early_proposal` (RSUD, Dukcapil, ...), or blank. Not a
+    # choices= list: the regulation's list is data, read where it is used.
+    stranas_type = models.CharField(
+        _("jenis unit prioritas Stranas PK (PermenPANRB 5/2024)"), max_length=20, blank=True, default=""
+    )
     address = models.TextField(_("alamat"), blank=True)
     stage = models.CharField(_("tahap ZI"), max_length=20, choices=Stage.choices, default=Stage.BELUM)
     stage_since = models.DateField(_("sejak"), null=True, blank=True)

@@ -20,11 +20,19 @@ UNIT_FIELDS = (
     "head_name",
     "head_title",
     "serves_public",
+    "stranas_type",
     "address",
     "parent_id",
     "is_active",
 )
 PATH_WIDTH = 8
+
+
+def _check_stranas_type(value: str) -> None:
+    from zona.lifecycle.policy import policy  # the regulation's list, as data
+
+    if value and value not in policy().early_types:
+        raise ValidationError({"stranas_type": _("Jenis unit prioritas Stranas PK tidak dikenal.")})
 
 
 def _unique_slug(instansi: Instansi, name: str, exclude_pk: int | None = None) -> str:
@@ -70,6 +78,7 @@ def unit_create(
         raise ValidationError({"parent": _("Unit induk harus berada pada instansi yang sama.")})
     if kind not in Unit.Kind.values:
         raise ValidationError({"kind": _("Jenis unit tidak dikenal.")})
+    _check_stranas_type(fields.get("stranas_type", ""))
     unit = Unit(instansi=instansi, parent=parent, name=name, kind=kind, **fields)
     unit.slug = slugify(slug)[:80] if slug else _unique_slug(instansi, name)
     if Unit.objects.filter(instansi=instansi, slug=unit.slug).exists():
@@ -93,6 +102,7 @@ def unit_update(*, unit: Unit, actor: Any, **fields: Any) -> Unit:
         setattr(unit, key, value)
     if not unit.name.strip():
         raise ValidationError({"name": _("Nama unit wajib diisi.")})
+    _check_stranas_type(unit.stranas_type)
     if new_parent != unit.parent:
         if new_parent is not None and (
             new_parent.instansi_id != unit.instansi_id or new_parent.path.startswith(unit.path)

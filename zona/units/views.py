@@ -77,8 +77,15 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "detail": selectors.unit_detail(user=request.user, unit=unit),
             "unit": unit,
             "can_change": permissions.can(request.user, Action.CHANGE, unit),
+            "stranas_label": _stranas_label(unit.stranas_type),
         },
     )
+
+
+def _stranas_label(value: str) -> str:
+    from zona.lifecycle.policy import policy
+
+    return policy().early_types.get(value, value)
 
 
 @zona_login_required
@@ -93,6 +100,7 @@ def unit_update(request: HttpRequest, pk: int) -> HttpResponse:
         "head_name": unit.head_name,
         "head_title": unit.head_title,
         "serves_public": unit.serves_public,
+        "stranas_type": unit.stranas_type,
         "address": unit.address,
         "service_types": "\n".join(st.name for st in unit.service_types.all()),
     }

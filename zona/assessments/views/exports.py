@@ -24,6 +24,7 @@ from ..selectors.core import tpi_visible
 from ..selectors.review import stage_layers_visible
 from ..services import evidence_zip as zip_service
 from ..services import lhe as lhe_service
+from ..services import official_io
 from ..services import recap as recap_service
 from ..services.answers import AnswerConflict
 from ..services.excel_io import (
@@ -68,7 +69,11 @@ def _download(
 
 
 def _render_page(
-    request: HttpRequest, assessment: Assessment, form: ImportUploadForm | None = None, status: int = 200
+    request: HttpRequest,
+    assessment: Assessment,
+    form: ImportUploadForm | None = None,
+    status: int = 200,
+    official_form: ImportUploadForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -80,6 +85,9 @@ def _render_page(
             "evidence_count": Evidence.objects.filter(assessment=assessment, removed_at__isnull=True).count(),
             "can_recap": permissions.has_role(request.user, *RECAP_ROLES),
             "is_final": assessment.status == Assessment.Status.FINAL,
+            "official_available": official_io.official_available(assessment),
+            "can_import_official": official_io.official_may_import(assessment, request.user),
+            "official_form": official_form or ImportUploadForm(prefix="resmi"),
         },
         status=status,
     )
@@ -172,6 +180,99 @@ def _import_apply(request: HttpRequest, assessment: Assessment) -> HttpResponseB
     else:
         messages.success(request, _("%(count)s butir diperbarui dari lembar kerja.") % {"count": applied})
     request.session.pop(_session_key(assessment), None)
+    return redirect("assessments:exports", pk=assessment.pk)
+
+
+@zona_login_required
+@require_GET
+def export_official(request: HttpRequest, pk: int) -> FileResponse:
+    """The official LKE shape ("LKE resmi"): unit answers, and the TPI's beside them for who may see them."""
+    assessment = permissions.get_object_or_deny(request.user, Action.VIEW, _assessments(), pk=pk)
+    try:
+        content = official_io.official_workbook(assessment=assessment, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:exports", pk=assessment.pk)  # type: ignore[return-value]
+    return _download(content, filename=official_io.official_filename(assessment), content_type=XLSX)
+
+
+def _official_key(assessment: Assessment) -> str:
+    return f"assessment-import-resmi-{assessment.pk}"
+
+
+@zona_login_required
+@require_http_methods(["GET", "POST"])
+def import_official(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """POST an official-shape sheet → mapping preview in the session; POST its token → apply all, or nothing.
+
+    The unit team and the TPI evaluators both come here; the service decides which layer each may write."""
+    assessment = permissions.get_object_or_deny(request.user, Action.VIEW, _assessments(), pk=pk)
+    if request.method == "GET":
+        return redirect("assessments:exports", pk=assessment.pk)
+    if "token" in request.POST:
+        return _official_apply(request, assessment)
+    form = ImportUploadForm(request.POST, request.FILES, prefix="resmi")
+    if not form.is_valid():
+        return _render_page(request, assessment, official_form=form)
+    uploaded = form.cleaned_data["sheet"]
+    try:
+        preview = official_io.official_import_preview(
+            assessment=assessment, source=uploaded, file_name=uploaded.name, actor=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error("sheet", message)
+        return _render_page(request, assessment, official_form=form)
+    token = secrets.token_urlsafe(16)
+    request.session[_official_key(assessment)] = {
+        "token": token,
+        "user": request.user.pk,
+        "preview": preview.to_payload(),
+    }
+    return render(
+        request,
+        "assessments/exports_official_preview.html",
+        {
+            "assessment": assessment,
+            "preview": preview,
+            "apply_form": ImportApplyForm(initial={"token": token}),
+        },
+    )
+
+
+def _official_apply(request: HttpRequest, assessment: Assessment) -> HttpResponseBase:
+    form = ImportApplyForm(request.POST)
+    stored = request.session.get(_official_key(assessment))
+    if (
+        not form.is_valid()
+        or not stored
+        or not secrets.compare_digest(str(stored.get("token", "")), form.cleaned_data["token"])
+        or stored.get("user") != request.user.pk
+    ):
+        messages.error(
+            request, _("Pratinjau impor tidak ditemukan atau kedaluwarsa. Unggah ulang lembar kerjanya.")
+        )
+        return redirect("assessments:exports", pk=assessment.pk)
+    preview = official_io.OfficialPreview.from_payload(stored["preview"])
+    try:
+        applied = official_io.official_import_apply(
+            assessment=assessment, preview=preview, actor=request.user
+        )
+    except AnswerConflict as exc:
+        messages.error(
+            request,
+            _(
+                "Butir %(code)s sudah diubah orang lain sejak pratinjau dibuat. Tidak ada perubahan yang "
+                "diterapkan; unggah ulang lembar kerja untuk pratinjau baru."
+            )
+            % {"code": exc.answer.item_code},
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text + " " + _("Tidak ada perubahan yang diterapkan."))
+    else:
+        messages.success(request, _("%(count)s perubahan diterapkan dari LKE resmi.") % {"count": applied})
+    request.session.pop(_official_key(assessment), None)
     return redirect("assessments:exports", pk=assessment.pk)
 
 

@@ -15,6 +15,15 @@ from zona.lke.answers_file import MAX_JSON_BYTES, read_answers_json
 from zona.lke.excel import read_workbook, write_workbook
 from zona.lke.framework import Framework, FrameworkInvalid
 from zona.lke.numbers import format_id
+from zona.lke.official import (
+    LayerData,
+    has_layout,
+    layout_for,
+    read_official,
+    sheet_is_official,
+    workbook_framework_code,
+    write_official,
+)
 from zona.lke.scoring import AREA_RULE_TEXT, ROUNDING_TEXT, ScoreResult, score
 
 DEFAULT_FRAMEWORK = "permenpanrb-90-2021"
@@ -28,17 +37,31 @@ class Command(BaseCommand):
         template = sub.add_parser("template", help="write an empty LKE worksheet")
         template.add_argument("out")
         template.add_argument("--framework", default=DEFAULT_FRAMEWORK)
+        template.add_argument(
+            "--bentuk",
+            choices=("zona", "resmi"),
+            default="zona",
+            help="zona: Zona's own layout; resmi: the official LKE sheet (PermenPANRB 90/2021 Lampiran III)",
+        )
         score_parser = sub.add_parser("score", help="score a filled worksheet or a JSON answers file")
         score_parser.add_argument("file")
         score_parser.add_argument("--framework", default=None)
         score_parser.add_argument("--json", action="store_true", dest="as_json")
         score_parser.add_argument("--gains", type=int, default=10, help="how many gains to show")
+        score_parser.add_argument(
+            "--lapis",
+            choices=("unit", "tpi"),
+            default="unit",
+            help="which answers of an official LKE sheet (LKE resmi) with unit and TPI columns to score",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "template":
-            self.template(options["out"], options["framework"])
+            self.template(options["out"], options["framework"], options["bentuk"])
         else:
-            self.score(options["file"], options["framework"], options["as_json"], options["gains"])
+            self.score(
+                options["file"], options["framework"], options["as_json"], options["gains"], options["lapis"]
+            )
 
     def fail(self, problems: list[str]) -> None:
         for problem in first_problems(problems):
@@ -55,20 +78,50 @@ class Command(BaseCommand):
             self.fail([f"kerangka {reference[:100]!r} tidak dapat dibaca ({str(exc)[:100]})"])
             raise AssertionError from exc  # unreachable: fail() raises
 
-    def template(self, out: str, reference: str) -> None:
+    def template(self, out: str, reference: str, shape: str = "zona") -> None:
         framework = self.engine(reference)
+        if shape == "resmi" and not has_layout(framework.code):
+            self.fail([f"kerangka {framework.code} belum memiliki tata letak LKE resmi"])
         try:
-            write_workbook(framework, out)
+            if shape == "resmi":
+                write_official(framework, layout_for(framework), out, unit=LayerData({}))
+            else:
+                write_workbook(framework, out)
         except OSError as exc:
             self.fail([f"{out}: tidak dapat ditulis ({exc.strerror})"])
         self.stdout.write(f"{out}: lembar kerja {framework.code} ({len(framework.items)} butir)")
 
-    def score(self, name: str, reference: str | None, as_json: bool, gains: int) -> None:
+    def official(self, path: Path, reference: str | None, layer: str) -> tuple[Framework, Any, Any] | None:
+        """An official-shape sheet (LKE resmi): its framework and the chosen layer's answers; else None."""
+        framework = self.engine(reference or workbook_framework_code(path) or DEFAULT_FRAMEWORK)
+        if not has_layout(framework.code):
+            return None
+        layout = layout_for(framework)
+        if not sheet_is_official(path, layout):
+            return None
+        sheet = read_official(path, framework, layout)
+        if sheet.problems:
+            self.fail([f"{path}: {problem}" for problem in sheet.problems])
+        chosen = sheet.layer(layer)
+        if chosen is None:
+            self.fail([f"{path}: lembar LKE resmi ini tidak memiliki kolom jawaban TPI"])
+            raise AssertionError  # unreachable: fail() raises
+        return framework, chosen.answers, chosen.cells
+
+    def score(self, name: str, reference: str | None, as_json: bool, gains: int, layer: str = "unit") -> None:
         path = Path(name)
         if not path.is_file():
             self.fail([f"{name}: berkas tidak ditemukan"])
         where: dict[str, str] = {}
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
+        code_in_file: str | None
+        official = (
+            self.official(path, reference, layer) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+        )
+        if official is not None:
+            framework, raw, where = official
+            reference = framework.code
+            code_in_file = framework.code
+        elif path.suffix.lower() in (".xlsx", ".xlsm"):
             sheet = read_workbook(path)
             if sheet.problems:
                 self.fail([f"{name}: {problem}" for problem in sheet.problems])
