@@ -30,6 +30,7 @@ from zona.lke.answers import answer_display
 
 from ..forms_worksheet import AssignmentForm, CommentForm, EvidenceLinkForm, EvidenceUploadForm, posted_answer
 from ..models import Assessment, Evidence
+from ..selectors.carryover import carryover_offer
 from ..selectors.core import canonical, engine_for
 from ..selectors.worksheet import (
     Filters,
@@ -97,6 +98,7 @@ def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "filters": filters,
             "area_choices": [(str(area.number), f"{area.number}. {area.name}") for area in framework.areas],
+            "carryover_from": carryover_offer(request.user, assessment),
         },
     )
 
