@@ -6,7 +6,8 @@ import json
 
 from openpyxl import load_workbook
 
-from tests.frameworks.test_commands import fill_template, run, write_json
+from tests.conftest import DATA_DIR
+from tests.frameworks.test_commands import fill_template, run, run_failing, write_json
 from tests.lke.test_lke_2014 import MIXED
 from zona.lke.excel import COL, HEADER_ROW, SHEET_TITLE
 
@@ -48,3 +49,16 @@ def test_score_text_has_no_pemenuhan_reform_columns_and_names_proses(tmp_path):
     assert ["1.", "Manajemen", "Perubahan", "3,42", "5,00", "68,35"] in lines
     assert "Menuju WBK: BELUM MEMENUHI syarat nilai" in out
     assert "Nilai pemerintah yang bersih dan bebas KKN 17,18 di bawah minimal 18,00" in out
+
+
+def test_validate_mapping_reports_counts_and_exits_2_naming_each_problem(tmp_path):
+    out, _ = run("frameworks", "validate-mapping")
+    assert "52-2014_to_90-2021.yaml: OK — permenpanrb-52-2014 → permenpanrb-90-2021: 113 butir" in out
+    assert "(30 pertanyaan sama, 51 hanya data dukung, 32 tanpa padanan)" in out
+    shipped = DATA_DIR / "mappings" / "52-2014_to_90-2021.yaml"
+    bad = tmp_path / "bad.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    bad.write_text(text.replace("from: [A.I.1.a]\n", "from: [A.I.1.z]\n", 1), encoding="utf-8")
+    code, err = run_failing("frameworks", "validate-mapping", str(bad))
+    assert code == 2
+    assert err.strip().splitlines() == [f"{bad}: A.I.1.i.a: A.I.1.z not item(s) of permenpanrb-52-2014"]

@@ -109,6 +109,7 @@ def build_mapping(data: Mapping[str, Any], source: Framework, target: Framework)
         problems.append("items: must be a list with one entry for every item of the target framework")
         raw_items = []
     found: dict[str, MappingEntry] = {}
+    listed: set[str] = set()
     for position, raw in enumerate(raw_items, start=1):
         where = f"items[{position}]"
         if not isinstance(raw, Mapping):
@@ -119,9 +120,10 @@ def build_mapping(data: Mapping[str, Any], source: Framework, target: Framework)
         if code not in target.items:
             problems.append(f"{where}: not an item of {target.code}")
             continue
-        if code in found:
+        if code in listed:
             problems.append(f"{code}: listed twice")
             continue
+        listed.add(code)
         kind = str(raw.get("kind", ""))
         if kind not in KINDS:
             problems.append(f"{code}: kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -154,7 +156,7 @@ def build_mapping(data: Mapping[str, Any], source: Framework, target: Framework)
                 if why is not None:
                     problems.append(f"{code}: same_question but {why}; use same_evidence")
         found[code] = MappingEntry(code, sources, kind, note)  # type: ignore[arg-type]
-    missing = [code for code in target.items if code not in found]
+    missing = [code for code in target.items if code not in listed]
     if missing:
         shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         problems.append(
