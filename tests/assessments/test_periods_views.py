@@ -6,11 +6,15 @@ import pytest
 from django.urls import reverse
 
 from tests.assessments.helpers import assessment_of, lke_2021, open_period
+from tests.conftest import LKE_2014, framework_data
 from zona.assessments.forms_periods import PeriodForm
 from zona.assessments.models import Answer, Assessment, Evidence, Period
 from zona.assessments.services.answers import answer_save
 from zona.audit.models import AuditEvent
+from zona.core.versioned import canonical_definition
+from zona.frameworks import services as framework_services
 from zona.frameworks.models import Framework
+from zona.lke.framework import build_framework
 from zona.units.models import Stage, Unit
 
 pytestmark = pytest.mark.django_db
@@ -175,12 +179,16 @@ def test_without_the_copy_box_nothing_is_copied(client, regency):
 
 def test_form_offers_complete_frameworks_and_marks_units_ready_for_assessment(client, regency):
     lke = lke_2021()
-    incomplete = Framework.objects.filter(complete=False).first()
-    assert incomplete is not None  # the shipped 52/2014 is incomplete
+    lke2014 = Framework.objects.get(code="permenpanrb-52-2014")
+    data = canonical_definition(framework_data(LKE_2014))
+    data.update(code="draf-2014", complete=False)
+    data["tree"][0]["children"][0]["children"][0]["weight"] = None  # an unknown weight
+    incomplete = framework_services.framework_load_definition(definition=data, engine=build_framework(data))
+    assert incomplete.framework.complete is False
     Unit.objects.filter(pk=regency.unit_b.pk).update(stage=Stage.PEMBANGUNAN)
     form = PeriodForm(instansi_choices=[regency.instansi])
     choices = [value for value, _label in form.fields["framework"].choices]
-    assert choices == [lke.pk]
+    assert choices == [lke.pk, lke2014.pk]  # newest regulation first; the incomplete one is not offered
     assert set(form.fields["units"].queryset) == {regency.unit_a, regency.unit_a1, regency.unit_b}
     client.force_login(regency.koordinator)
     body = client.get(CREATE_URL).content.decode()

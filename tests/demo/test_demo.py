@@ -99,7 +99,7 @@ def assert_demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo):
     assert {"draft", "in_review", "returned", "final"} <= statuses
     stages = set(Assessment.objects.filter(status="in_review").values_list("current_stage__order", flat=True))
     assert stages == {1, 2, 3}
-    final = Assessment.objects.get(status="final")
+    final = Assessment.objects.get(status="final", period__framework__code="permenpanrb-90-2021")
     assert final.final_result["tpi"]["total"] > 75
     assert final.evidence.filter(document__isnull=False).exists()
     assert (
@@ -120,9 +120,41 @@ def assert_demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo):
     assert fed.count() == 2 and all(0 < a.value <= 4 for a in fed)
 
 
+def assert_demo_unit_can_carry_its_2014_lke_over(demo, client):
+    from django.urls import reverse
+
+    from zona.assessments.models import Answer, Assessment
+    from zona.assessments.selectors.carryover import carryover_preview, carryover_source
+
+    earlier = Assessment.objects.get(period__year=2020, unit__slug="kec-manggar")
+    assert earlier.period.framework.code == "permenpanrb-52-2014" and earlier.status == "final"
+    assert earlier.answers.filter(stage__isnull=True).count() == 84
+    assert earlier.final_result["tpi"]["total"] > 0
+    draft = Assessment.objects.get(period__framework__code="permenpanrb-90-2021", unit__slug="kec-manggar")
+    assert draft.status == "draft" and carryover_source(draft) == earlier
+    preview = carryover_preview(source=earlier, target=draft)
+    assert preview.answers and preview.kept and preview.anew and preview.evidence_count
+    assert preview.source_layer == "jawaban akhir setelah reviu TPI"
+    client.force_login(_user("operator-kec-manggar"))
+    before = Answer.objects.filter(assessment=draft).count()
+    page = client.get(reverse("assessments:carryover", kwargs={"pk": draft.pk}))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Penilaian Mandiri ZI 2020 (PermenPANRB 52/2014)" in body
+    assert f"Salin {len(preview.answers)} jawaban dan data dukungnya ke draf" in body
+    assert Answer.objects.filter(assessment=draft).count() == before
+    client.force_login(_user("operator-dukcapil"))
+    assert client.get(reverse("assessments:carryover", kwargs={"pk": draft.pk})).status_code == 404
+
+
+def _user(username):
+    return User.objects.get(username=username)
+
+
 def test_demo_regency_is_complete_and_alive(demo, client):
     """One demo load, every read-only promise checked (the load is the slow part)."""
     assert_demo_regency_has_the_promised_shape(demo)
     assert_demo_users_for_every_role_log_in_with_the_configured_password(demo, client)
     assert_demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo)
     assert_demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo)
+    assert_demo_unit_can_carry_its_2014_lke_over(demo, client)

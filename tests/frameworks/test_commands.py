@@ -38,7 +38,8 @@ def write_json(tmp_path: Path, answers: dict, framework: str = "permenpanrb-90-2
 def test_validate_shipped_files_ok():
     out, _ = run("frameworks", "validate", *map(str, sorted(DATA_DIR.glob("*.yaml"))))
     assert "permenpanrb-90-2021, 113 butir, 6 area" in out
-    assert "(tidak lengkap)" in out
+    assert "permenpanrb-52-2014, 84 butir, 6 area" in out
+    assert "(tidak lengkap)" not in out and "warning" not in out
 
 
 def test_validate_names_node_and_problem_and_exits_2(tmp_path):

@@ -54,12 +54,12 @@ def test_one_question_indicator_is_answered_under_its_own_code(lke2021):
     assert lke2021.items["A.II.5.iii.i"].type == "PCT"
 
 
-def test_lke_2014_loads_as_incomplete_and_reports_what_it_cannot_score(lke2014):
-    assert not lke2014.complete
+def test_lke_2014_loads_complete_without_aspects_and_without_warnings(lke2014):
+    assert lke2014.complete
     assert lke2014.aspects == {}
-    warnings = framework_warnings(lke2014)
-    assert any("weight unknown" in w for w in warnings)
+    assert framework_warnings(lke2014) == []
     assert [a.number for a in lke2014.areas] == [1, 2, 3, 4, 5, 6]
+    assert lke2014.effective == "2014-10-02"  # Pasal 4 (finding F9)
 
 
 def test_children_weights_that_do_not_add_up_name_the_node():

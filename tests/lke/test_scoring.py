@@ -196,10 +196,10 @@ def test_exact_thirds_are_a_setting_too():
 
 def test_lke_2014_scores_hasil_with_its_own_weights():
     framework = build_framework(framework_data(LKE_2014))
-    result = scored(framework, {"B.I.a": 3.6, "B.I.b": {"temuan": 10, "ditindaklanjuti": 8}, "B.II.a": 3.2})
-    assert result.node("B.I.a") == Fraction("13.5")
-    assert result.node("B.I.b") == 4
-    assert result.node("B.II.a") == 16
+    result = scored(framework, {"B.I.1": 3.6, "B.I.2": 80, "B.II.1": 3.2})
+    assert result.node("B.I.1") == Fraction("13.5")
+    assert result.node("B.I.2") == 4
+    assert result.node("B.II.1") == 16
     assert result.to_dict()["areas"]["1"]["pemenuhan"] is None
 
 

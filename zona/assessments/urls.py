@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import urls_exports, urls_periods, urls_review, urls_scores, urls_worksheet
+from . import urls_carryover, urls_exports, urls_periods, urls_review, urls_scores, urls_worksheet
 
 app_name = "assessments"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *urls_review.urlpatterns,
     *urls_scores.urlpatterns,
     *urls_exports.urlpatterns,
+    *urls_carryover.urlpatterns,
 ]

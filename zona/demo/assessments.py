@@ -31,6 +31,8 @@ from zona.lke.framework import Framework as EngineFramework
 from zona.units.models import Instansi, Unit
 
 FRAMEWORK_CODE = "permenpanrb-90-2021"
+FRAMEWORK_2014 = "permenpanrb-52-2014"
+EARLIER_YEAR = 2020
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,11 @@ def _demo_prerequisites(*, instansi: Instansi, unit: Unit, year: int, actor: Use
         prerequisite_save(instansi=instansi, year=year, code=code, value=value, actor=actor)
     for code, value in UNIT_PREREQUISITES.items():
         prerequisite_save(instansi=instansi, unit=unit, year=year, code=code, value=value, actor=actor)
+
+
+# The unit with an earlier LKE under 52/2014: its current 90/2021 draft is partly answered, so the carry-over
+# preview shows answers that carry, answers that are kept and items to answer anew.
+EARLIER_PLAN = Plan("kec-manggar", 0.7, 1.0, "final")
 
 
 def _pdf(name: str, title: str) -> SimpleUploadedFile:
@@ -167,89 +174,123 @@ def load_assessments(*, instansi: Instansi, koordinator: User, password: str, to
     stages = list(period.stages.order_by("order"))
     _demo_prerequisites(instansi=instansi, unit=units["dukcapil"], year=today.year, actor=koordinator)
     for plan in PLANS:
-        unit = units[plan.slug]
-        assessment = Assessment.objects.get(period=period, unit=unit)
-        operator = User.objects.get(username=f"operator-{unit.slug}")
-        rng = random.Random(f"zona-demo-{unit.slug}")  # noqa: S311 - demo data, not security
-        codes = list(framework.items)
-        skipped = set(rng.sample(codes, k=len(codes) - round(len(codes) * plan.answered)))
-        answered = [code for code in codes if code not in skipped]
-        for index, code in enumerate(answered):
-            narrative = (
-                "Sudah dilaksanakan sesuai rencana kerja; lihat data dukung." if index % 4 == 0 else ""
+        _play(plan, units[plan.slug], period, framework, stages, instansi, password)
+    load_earlier_lke(instansi=instansi, koordinator=koordinator, password=password)
+    return period
+
+
+def load_earlier_lke(*, instansi: Instansi, koordinator: User, password: str) -> Period:
+    """A 2020 LKE under PermenPANRB 52/2014 for one unit (reviewed and final), so that the carry-over of
+    its answers to the unit's current 90/2021 draft can be seen ("Bawa jawaban periode sebelumnya")."""
+    framework_row = Framework.objects.filter(code=FRAMEWORK_2014).order_by("-version").first()
+    if framework_row is None:
+        raise RuntimeError("load the frameworks first: zona frameworks load")
+    unit = Unit.objects.get(instansi=instansi, slug=EARLIER_PLAN.slug)
+    period = period_open(
+        instansi=instansi,
+        framework=framework_row,
+        year=EARLIER_YEAR,
+        self_start=dt.date(EARLIER_YEAR, 2, 3),
+        self_end=dt.date(EARLIER_YEAR, 5, 29),
+        review_start=dt.date(EARLIER_YEAR, 6, 2),
+        review_end=dt.date(EARLIER_YEAR, 7, 31),
+        revision_end=dt.date(EARLIER_YEAR, 8, 14),
+        units=[unit],
+        actor=koordinator,
+        name=f"Penilaian Mandiri ZI {EARLIER_YEAR} (PermenPANRB 52/2014)",
+    )
+    stages = list(period.stages.order_by("order"))
+    _play(EARLIER_PLAN, unit, period, framework_row.engine(), stages, instansi, password)
+    return period
+
+
+def _play(
+    plan: Plan,
+    unit: Unit,
+    period: Period,
+    framework: EngineFramework,
+    stages: list[Any],
+    instansi: Instansi,
+    password: str,
+) -> None:
+    """Answer a unit's assessment and take it through the workflow to the plan's state."""
+    assessment = Assessment.objects.get(period=period, unit=unit)
+    operator = User.objects.get(username=f"operator-{unit.slug}")
+    rng = random.Random(f"zona-demo-{unit.slug}")  # noqa: S311 - demo data, not security
+    codes = list(framework.items)
+    skipped = set(rng.sample(codes, k=len(codes) - round(len(codes) * plan.answered)))
+    answered = [code for code in codes if code not in skipped]
+    for index, code in enumerate(answered):
+        narrative = "Sudah dilaksanakan sesuai rencana kerja; lihat data dukung." if index % 4 == 0 else ""
+        answer_save(
+            assessment=assessment,
+            item_code=code,
+            value=_answer(framework, code, rng, plan.maturity),
+            actor=operator,
+            narrative=narrative,
+        )
+        if index % 3 == 0:
+            item = framework.items[code]
+            title = (item.evidence or item.question)[:80]
+            evidence_upload(
+                assessment=assessment,
+                item_code=code,
+                actor=operator,
+                title=title,
+                files=[_pdf(f"{code} {title}.pdf", f"{unit.name} - {code} - {title}")],
+            )
+    if plan.state == "draft":
+        return
+    ketua = _ketua(unit, instansi, password)
+    assessment_submit(assessment=assessment, actor=ketua, acknowledge_incomplete=True)
+    evaluator = _evaluator(unit)
+    target_stage = {"in_review_1": 1, "returned": 1, "in_review_2": 2, "in_review_3": 3, "final": 3}[
+        plan.state
+    ]
+    for stage in stages[:target_stage]:
+        assessment.refresh_from_db()
+        # each stage corrects a few answers downwards, as a careful evaluator does
+        for code in rng.sample(answered, k=min(4, len(answered))):
+            item = framework.items[code]
+            if framework.answer_type(item).kind != "choice":
+                continue
+            options = sorted(
+                framework.answer_type(item).options,
+                key=lambda key: -framework.answer_type(item).options[key],
+            )
+            current = assessment.answers.filter(item_code=code, stage__isnull=True).first()
+            if current is None:
+                continue
+            position = (
+                min(options.index(current.value) + 1, len(options) - 1) if current.value in options else 0
             )
             answer_save(
                 assessment=assessment,
                 item_code=code,
-                value=_answer(framework, code, rng, plan.maturity),
-                actor=operator,
-                narrative=narrative,
+                value=options[position],
+                actor=evaluator,
+                stage=stage,
+                note=f"{stage.name}: data dukung belum menunjukkan pelaksanaan penuh.",
             )
-            if index % 3 == 0:
-                item = framework.items[code]
-                title = (item.evidence or item.question)[:80]
-                evidence_upload(
-                    assessment=assessment,
-                    item_code=code,
-                    actor=operator,
-                    title=title,
-                    files=[_pdf(f"{code} {title}.pdf", f"{unit.name} - {code} - {title}")],
-                )
-        if plan.state == "draft":
-            continue
-        ketua = _ketua(unit, instansi, password)
-        assessment_submit(assessment=assessment, actor=ketua, acknowledge_incomplete=True)
-        evaluator = _evaluator(unit)
-        target_stage = {"in_review_1": 1, "returned": 1, "in_review_2": 2, "in_review_3": 3, "final": 3}[
-            plan.state
-        ]
-        for stage in stages[:target_stage]:
-            assessment.refresh_from_db()
-            # each stage corrects a few answers downwards, as a careful evaluator does
-            for code in rng.sample(answered, k=min(4, len(answered))):
-                item = framework.items[code]
-                if framework.answer_type(item).kind != "choice":
-                    continue
-                options = sorted(
-                    framework.answer_type(item).options,
-                    key=lambda key: -framework.answer_type(item).options[key],
-                )
-                current = assessment.answers.filter(item_code=code, stage__isnull=True).first()
-                if current is None:
-                    continue
-                position = (
-                    min(options.index(current.value) + 1, len(options) - 1) if current.value in options else 0
-                )
-                answer_save(
-                    assessment=assessment,
-                    item_code=code,
-                    value=options[position],
-                    actor=evaluator,
-                    stage=stage,
-                    note=f"{stage.name}: data dukung belum menunjukkan pelaksanaan penuh.",
-                )
-            if plan.state == "returned":
-                returned = [
-                    c for c in answered if framework.answer_type(framework.items[c]).kind == "choice"
-                ][:2]
-                review_return(
-                    assessment=assessment,
-                    stage=stage,
-                    actor=evaluator,
-                    items={c: "Lengkapi data dukung: notulen dan daftar hadir." for c in returned},
-                )
-                break
-            if stage.order < target_stage:
-                review_advance(assessment=assessment, stage=stage, actor=evaluator)
-        if plan.state == "final":
-            assessment.refresh_from_db()
-            for area, (findings, recommendations) in AREA_NOTES.items():
-                area_note_save(
-                    assessment=assessment,
-                    area=area,
-                    findings=findings,
-                    recommendations=recommendations,
-                    actor=evaluator,
-                )
-            review_finalise(assessment=assessment, actor=evaluator)
-    return period
+        if plan.state == "returned":
+            returned = [c for c in answered if framework.answer_type(framework.items[c]).kind == "choice"][:2]
+            review_return(
+                assessment=assessment,
+                stage=stage,
+                actor=evaluator,
+                items={c: "Lengkapi data dukung: notulen dan daftar hadir." for c in returned},
+            )
+            break
+        if stage.order < target_stage:
+            review_advance(assessment=assessment, stage=stage, actor=evaluator)
+    if plan.state == "final":
+        assessment.refresh_from_db()
+        for area, (findings, recommendations) in AREA_NOTES.items():
+            area_note_save(
+                assessment=assessment,
+                area=area,
+                findings=findings,
+                recommendations=recommendations,
+                actor=evaluator,
+            )
+        review_finalise(assessment=assessment, actor=evaluator)

@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from zona.lke.framework import Framework as EngineFramework
 from zona.lke.framework import FrameworkInvalid, load_framework_file
+from zona.lke.mapping import ItemMapping, build_mapping, mapping_frameworks, read_mapping_data
 
 from .models import Framework
 
@@ -50,3 +51,28 @@ def framework_engine_for(reference: str) -> EngineFramework:
         known = ", ".join(p.stem for p in sorted(DATA_DIR.glob("*.yaml")))
         raise FrameworkInvalid([f"kerangka {reference!r} tidak dikenal (tersedia: {known})"])
     return loaded.engine()
+
+
+def shipped_mapping_files() -> list[Path]:
+    from .services import DATA_DIR
+
+    return sorted((DATA_DIR / "mappings").glob("*.yaml"))
+
+
+def mapping_validate_file(path: str | Path) -> ItemMapping:
+    """Check a mapping file against the frameworks it names; FrameworkInvalid names every problem."""
+    data = read_mapping_data(path)
+    source_code, target_code = mapping_frameworks(data)
+    return build_mapping(data, framework_engine_for(source_code), framework_engine_for(target_code))
+
+
+def framework_mapping(*, source: EngineFramework, target: EngineFramework) -> ItemMapping | None:
+    """The shipped, reviewed item mapping from `source` to `target` (None when none is shipped).
+
+    Raises FrameworkInvalid when a mapping is shipped but does not fit these framework versions.
+    """
+    for path in shipped_mapping_files():
+        data = read_mapping_data(path)
+        if mapping_frameworks(data) == (source.code, target.code):
+            return build_mapping(data, source, target)
+    return None

@@ -33,6 +33,7 @@ from zona.lke.framework import Framework
 
 from ..forms_worksheet import AssignmentForm, CommentForm, EvidenceLinkForm, EvidenceUploadForm, posted_answer
 from ..models import Answer, Assessment, Evidence
+from ..selectors.carryover import carryover_offer
 from ..selectors.core import canonical, engine_for
 from ..selectors.worksheet import (
     Filters,
@@ -103,6 +104,7 @@ def worksheet(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": filters,
             "area_choices": [(str(area.number), f"{area.number}. {area.name}") for area in framework.areas],
             "autosave_texts": autosave_texts(),
+            "carryover_from": carryover_offer(request.user, assessment),
         },
     )
 

@@ -1,4 +1,6 @@
-"""`zona frameworks validate FILE… | load [FILE…] | list | show CODE [--version N]`."""
+"""`zona frameworks validate FILE… | load [FILE…] | list | show CODE [--version N]`, and
+`zona frameworks validate-mapping [FILE…]`: the reviewed item mappings between frameworks (`data/mappings/`).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +20,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         validate = sub.add_parser("validate", help="check framework files; exit 2 naming every problem")
         validate.add_argument("files", nargs="+")
+        validate_mapping = sub.add_parser(
+            "validate-mapping",
+            help="check item mapping files (default: the shipped ones); exit 2 on problems",
+        )
+        validate_mapping.add_argument("files", nargs="*")
         load = sub.add_parser("load", help="load the shipped framework files (or the given ones)")
         load.add_argument("files", nargs="*")
         sub.add_parser("list", help="list the loaded framework versions")
@@ -26,7 +33,27 @@ class Command(BaseCommand):
         show.add_argument("--version", dest="framework_version", type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"do_{options['action']}")(**options)
+        getattr(self, f"do_{options['action'].replace('-', '_')}")(**options)
+
+    def do_validate_mapping(self, *, files: list[str], **_: Any) -> None:
+        paths = [Path(name) for name in files] or selectors.shipped_mapping_files()
+        failed = False
+        for path in paths:
+            try:
+                mapping = selectors.mapping_validate_file(path)
+            except FrameworkInvalid as exc:
+                failed = True
+                for problem in exc.problems:
+                    self.stderr.write(f"{path}: {problem}")
+                continue
+            counts = mapping.counts()
+            self.stdout.write(
+                f"{path}: OK — {mapping.source} → {mapping.target}: {len(mapping.entries)} butir "
+                f"({counts['same_question']} pertanyaan sama, {counts['same_evidence']} hanya data dukung, "
+                f"{counts['none']} tanpa padanan)"
+            )
+        if failed:
+            raise CommandError("mapping file(s) invalid", returncode=2)
 
     def do_validate(self, *, files: list[str], **_: Any) -> None:
         failed = False

@@ -159,17 +159,21 @@ def render_text(result: ScoreResult, gains: int) -> str:
         return "-" if value is None else format_id(value, d)
 
     lines = [f"{fw.name}", ""]
-    lines.append(f"{'Area':<44} {'Pemenuhan':>10} {'Reform':>10} {'Nilai':>8} {'Bobot':>7} {'%':>8}")
+    aspects = f"{'Pemenuhan':>10} {'Reform':>10} " if fw.aspects else ""  # 52/2014 has no aspects
+    lines.append(f"{'Area':<44} {aspects}{'Nilai':>8} {'Bobot':>7} {'%':>8}")
     for area in result.areas:
+        by_aspect = f"{f(area.pemenuhan):>10} {f(area.reform):>10} " if fw.aspects else ""
         lines.append(
-            f"{area.number}. {area.name:<41} {f(area.pemenuhan):>10} {f(area.reform):>10} "
+            f"{area.number}. {area.name:<41} {by_aspect}"
             f"{f(area.score):>8} {f(area.weight):>7} {f(area.percent):>8}"
         )
     lines.append("")
     if fw.aspects:
         lines.append(f"Pemenuhan  {f(result.pemenuhan):>8}")
         lines.append(f"Reform     {f(result.reform):>8}")
-    lines.append(f"Pengungkit {f(result.pengungkit):>8}")
+        lines.append(f"Pengungkit {f(result.pengungkit):>8}")
+    else:  # the sheet's own name for the component (52/2014: "PROSES")
+        lines.append(f"{fw.nodes[fw.components['pengungkit']].name:<10} {f(result.pengungkit):>8}")
     hasil_root = fw.components["hasil"]
     for child in fw.nodes[hasil_root].children:
         lines.append(f"  {fw.nodes[child].name:<40} {f(result.node(child)):>8}")
