@@ -191,10 +191,9 @@ def render_text(result: ScoreResult, gains: int) -> str:
         lines.extend(f"  - {failure}" for failure in verdict.failed)
         lines.extend(f"  ! Catatan tafsiran: {note.message}" for note in verdict.readings)
     settings = fw.settings
-    lines.append(
-        f"Tafsiran: ambang diuji pada {ROUNDING_TEXT[settings.threshold_rounding]}; "
-        f"{AREA_RULE_TEXT[settings.area_rule]}"
-    )
+    # the per-area rule only means something where a framework splits its areas into aspects (90/2021)
+    area_rule = f"; {AREA_RULE_TEXT[settings.area_rule]}" if fw.aspects else ""
+    lines.append(f"Tafsiran: ambang diuji pada {ROUNDING_TEXT[settings.threshold_rounding]}{area_rule}")
     if result.zero_denominators:
         lines.append("")
         lines.append("Pembagi 0 (aturan berkas kerangka):")
