@@ -98,32 +98,52 @@ def audit_record(
     unit_id: int | None = None,
     actor_repr: str = "",
 ) -> AuditEvent:
-    """Append one record to the chain. Must run inside the caller's transaction (it opens one if not)."""
+    """Add one record to the chain, as part of the caller's transaction (it opens one if there is none).
+
+    The record is queued on the connection and linked into the chain as the last step before COMMIT
+    (`chain_and_insert`, called by zona.core.db), so the chain's head row is locked only for that step;
+    a rollback drops it with the change it recorded. Its `seq` and `hash` are set once it is linked.
+    """
+    if obj is not None:
+        instansi_id = instansi_id if instansi_id is not None else _instansi_of(obj)
+        unit_id = unit_id if unit_id is not None else _unit_of(obj)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entry = AuditEvent(
+        created_at=timezone.now(),
+        actor=user,
+        actor_repr=actor_repr or (user.get_username() if user else ""),
+        event=event,
+        instansi_id=instansi_id,
+        unit_id=unit_id,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        changes=_jsonable(dict(changes or {})),
+    )
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        if obj is not None:
-            instansi_id = instansi_id if instansi_id is not None else _instansi_of(obj)
-            unit_id = unit_id if unit_id is not None else _unit_of(obj)
-        user = actor if getattr(actor, "is_authenticated", False) else None
-        entry = AuditEvent(
-            seq=head.last_seq + 1,
-            created_at=timezone.now(),
-            actor=user,
-            actor_repr=actor_repr or (user.get_username() if user else ""),
-            event=event,
-            instansi_id=instansi_id,
-            unit_id=unit_id,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            object_repr=str(obj)[:255] if obj is not None else "",
-            changes=_jsonable(dict(changes or {})),
-            prev_hash=head.last_hash,
-        )
-        entry.hash = record_hash(hashed_fields(entry))
-        entry.save()
-        head.last_seq, head.last_hash = entry.seq, entry.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        connection = transaction.get_connection()
+        queue = getattr(connection, "zona_audit_queue", None)
+        if queue is None:  # a database backend without the commit step: link it here and now
+            chain_and_insert([entry], using=connection.alias)
+        else:
+            queue(entry)
     return entry
+
+
+def chain_and_insert(entries: list[AuditEvent], *, using: str = "default") -> None:
+    """Link `entries` (in order) after the chain's head and insert them: the head row is locked from here
+    to the COMMIT that follows. Called by the database backend just before it commits."""
+    with transaction.atomic(using=using, savepoint=False):
+        head, _ = AuditChainHead.objects.using(using).select_for_update().get_or_create(pk=1)
+        seq, prev = head.last_seq, head.last_hash
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev
+            entry.hash = record_hash(hashed_fields(entry))
+            prev = entry.hash
+        AuditEvent.objects.using(using).bulk_create(entries)
+        head.last_seq, head.last_hash = seq, prev
+        head.save(using=using, update_fields=["last_seq", "last_hash"])
 
 
 def _instansi_of(obj: models.Model) -> int | None:
