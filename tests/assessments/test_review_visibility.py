@@ -46,11 +46,17 @@ def test_unit_team_cannot_read_the_tpi_layer_while_review_is_under_way(regency, 
     assert AuditEvent.objects.filter(event="access.denied", actor=regency.operator_a).count() == 2
 
 
-def test_the_official_lhe_is_written_at_finalisation_by_the_evaluator(regency, client):
+def test_the_official_lhe_is_written_at_finalisation_by_the_evaluator(
+    regency, client, django_capture_on_commit_callbacks
+):
     assessment = in_review(regency)
     for stage in stages(assessment)[:-1]:
         review_advance(assessment=assessment, stage=stage, actor=regency.evaluator)
-    review_finalise(assessment=assessment, actor=regency.evaluator)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        review_finalise(assessment=assessment, actor=regency.evaluator)
+        assessment.refresh_from_db()
+        assert assessment.lhe_document_id is None  # not rendered inside the finalising transaction
+    assert len(callbacks) == 1
     assessment.refresh_from_db()
     document = Document.objects.get(pk=assessment.lhe_document_id)
     assert document.kind == Document.Kind.LHE and document.uploaded_by == regency.evaluator
@@ -81,3 +87,30 @@ def test_every_403_is_audited_once(regency, client):
     denied = AuditEvent.objects.filter(event="access.denied", actor=regency.operator_a)
     assert denied.count() == 2
     assert {e.changes["path"] for e in denied} == {"/unit/baru/", "/audit/"}
+
+
+def test_a_failed_lhe_render_keeps_the_finalisation_is_recorded_and_retried(
+    regency, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from zona.assessments.services import lhe
+
+    assessment = in_review(regency)
+    for stage in stages(assessment)[:-1]:
+        review_advance(assessment=assessment, stage=stage, actor=regency.evaluator)
+
+    def broken(*args, **kwargs):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(lhe, "lhe_render", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_finalise(assessment=assessment, actor=regency.evaluator)
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.FINAL and assessment.lhe_document_id is None
+    failed = AuditEvent.objects.get(event="assessment.lhe_failed")
+    assert failed.changes == {"error": "OSError: no fonts"} and failed.object_id == str(assessment.pk)
+    monkeypatch.undo()
+    client.force_login(regency.evaluator)  # the evaluator's next download writes it
+    response = client.get(f"/penilaian/{assessment.pk}/lhe.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assessment.refresh_from_db()
+    assert Document.objects.get(pk=assessment.lhe_document_id).kind == Document.Kind.LHE
