@@ -52,3 +52,28 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq}"
+
+
+class DenialTally(models.Model):
+    """Refusals folded: one row per person (or anonymous / unknown username), kind and minute, with a count.
+
+    Only the first refusal of a minute becomes an audit record (pointing to its tally in
+    `changes["denial_tally"]`); the others add one to `count` here without touching the chain, so a prober
+    cannot flood the audit trail or queue every request behind the chain's head row.
+    """
+
+    kind = models.CharField(_("jenis"), max_length=64)
+    actor_key = models.CharField(_("pelaku"), max_length=160)
+    minute = models.DateTimeField(_("menit"))
+    count = models.PositiveIntegerField(_("jumlah"), default=1)
+    last_at = models.DateTimeField(_("terakhir"))
+
+    class Meta:
+        verbose_name = _("penolakan terhimpun")
+        verbose_name_plural = _("penolakan terhimpun")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "actor_key", "minute"], name="audit_denial_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.actor_key} {self.minute:%Y-%m-%d %H:%M} ×{self.count}"

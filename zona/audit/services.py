@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, DenialTally
 
 GENESIS = "0" * 64
 
@@ -128,6 +129,57 @@ def audit_record(
         else:
             queue(entry)
     return entry
+
+
+UNKNOWN_USERNAME = "(nama pengguna tidak dikenal)"
+
+
+def audit_denial(
+    *,
+    event: str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    changes: Mapping[str, Any] | None = None,
+    actor_repr: str = "",
+) -> AuditEvent | None:
+    """Record a refusal (a 403, a failed login), folded per person, kind and minute.
+
+    The first one of the minute is an audit record (with `changes["denial_tally"]`, the tally's id); the
+    rest only count up in its DenialTally row. Returns the audit record, or None when it was folded.
+    `actor` is the user refused (anonymous when not logged in); `actor_repr` the username tried at a
+    login, whose tally is per username when it exists and one shared row for all unknown usernames.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None:
+        key = f"user:{user.pk}"
+    elif actor_repr:
+        from django.contrib.auth import get_user_model
+
+        known = get_user_model()._default_manager.filter(username=actor_repr).exists()
+        key = f"username:{actor_repr}" if known else "unknown-username"
+    else:
+        key = "anonymous"
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    tally = DenialTally.objects.filter(kind=event, actor_key=key, minute=minute)
+    with transaction.atomic():
+        if tally.update(count=F("count") + 1, last_at=now):
+            return None
+        try:
+            with transaction.atomic():
+                created = DenialTally.objects.create(
+                    kind=event, actor_key=key, minute=minute, count=1, last_at=now
+                )
+        except IntegrityError:  # another worker created it a moment ago
+            tally.update(count=F("count") + 1, last_at=now)
+            return None
+        return audit_record(
+            event=event,
+            actor=user,
+            obj=obj,
+            actor_repr=actor_repr if user is None and key != "unknown-username" else "",
+            changes={**dict(changes or {}), "denial_tally": created.pk},
+        )
 
 
 def chain_and_insert(entries: list[AuditEvent], *, using: str = "default") -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -37,3 +38,10 @@ class SessionRefreshMiddleware:
         if not isinstance(renewed, int) or time.time() - renewed >= settings.SESSION_REFRESH_SECONDS:
             session[RENEWED_KEY] = int(time.time())  # marks it modified: SessionMiddleware saves it
         return response
+
+
+def mark_renewed_at_login(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """A login saves the session anyway: count it as the first renewal."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED_KEY] = int(time.time())
