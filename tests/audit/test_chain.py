@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from zona.audit.models import AuditChainHead, AuditEvent
-from zona.audit.services import audit_record, audit_verify
+from zona.audit.services import audit_record, audit_verify, chain_pending
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,6 +21,7 @@ def test_records_are_linked_at_commit_in_order_and_the_head_follows():
         (1, "uji.satu"),
         (2, "uji.dua"),
     ]
+    first.refresh_from_db()
     assert first.seq == 1 and first.hash
     head = AuditChainHead.objects.get(pk=1)
     assert (head.last_seq, head.last_hash) == (2, AuditEvent.objects.get(seq=2).hash)
@@ -51,3 +52,26 @@ def test_a_record_outside_a_transaction_is_written_at_once():
     audit_record(event="uji.sendiri")
     assert AuditEvent.objects.get().seq == 1
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_record_left_unlinked_is_linked_by_the_next_write_and_reported_meanwhile():
+    """As after a worker killed between COMMIT and linking (PostgreSQL inserts records unlinked)."""
+    from django.utils import timezone
+
+    from zona.audit.services import insert_unchained
+
+    audit_record(event="uji.pertama")
+    insert_unchained([AuditEvent(created_at=timezone.now(), event="uji.terputus", changes={})])
+    report = audit_verify()
+    assert report.ok and (report.checked, report.pending) == (1, 1)
+    audit_record(event="uji.berikut")
+    chain_pending()  # what the next audited COMMIT does on PostgreSQL (idempotent on SQLite)
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == [1, 2, 3]
+    assert set(AuditEvent.objects.values_list("event", flat=True)) == {
+        "uji.pertama",
+        "uji.terputus",
+        "uji.berikut",
+    }
+    report = audit_verify()
+    assert report.ok and (report.checked, report.pending) == (3, 0)

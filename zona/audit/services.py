@@ -182,20 +182,47 @@ def audit_denial(
         )
 
 
+def _link(entries: list[AuditEvent], head: AuditChainHead) -> None:
+    seq, prev = head.last_seq, head.last_hash
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev
+        entry.hash = record_hash(hashed_fields(entry))
+        prev = entry.hash
+    head.last_seq, head.last_hash = seq, prev
+
+
 def chain_and_insert(entries: list[AuditEvent], *, using: str = "default") -> None:
     """Link `entries` (in order) after the chain's head and insert them: the head row is locked from here
-    to the COMMIT that follows. Called by the database backend just before it commits."""
+    to the COMMIT that follows. Called by the database backend just before it commits (SQLite, whose
+    write lock is the whole database's anyway, and inside a test case's transaction)."""
     with transaction.atomic(using=using, savepoint=False):
         head, _ = AuditChainHead.objects.using(using).select_for_update().get_or_create(pk=1)
-        seq, prev = head.last_seq, head.last_hash
-        for entry in entries:
-            seq += 1
-            entry.seq, entry.prev_hash = seq, prev
-            entry.hash = record_hash(hashed_fields(entry))
-            prev = entry.hash
+        _link(entries, head)
         AuditEvent.objects.using(using).bulk_create(entries)
-        head.last_seq, head.last_hash = seq, prev
         head.save(using=using, update_fields=["last_seq", "last_hash"])
+
+
+def insert_unchained(entries: list[AuditEvent], *, using: str = "default") -> None:
+    """Insert `entries` without seq/hash, as part of the transaction about to commit (PostgreSQL): no
+    lock is taken, so concurrent writers commit in parallel; `chain_pending` links them after COMMIT."""
+    AuditEvent.objects.using(using).bulk_create(entries)
+
+
+def chain_pending(using: str = "default") -> int:
+    """Link every committed record that is not in the chain yet, in the order they were inserted, in one
+    short transaction of its own (run after each audited COMMIT on PostgreSQL). Returns how many."""
+    pending = AuditEvent.objects.using(using).filter(seq__isnull=True)
+    if not pending.exists():
+        return 0
+    with transaction.atomic(using=using):
+        head, _ = AuditChainHead.objects.using(using).select_for_update().get_or_create(pk=1)
+        entries = list(pending.order_by("id").select_for_update())
+        if entries:
+            _link(entries, head)
+            AuditEvent.objects.using(using).bulk_update(entries, ["seq", "prev_hash", "hash"])
+            head.save(using=using, update_fields=["last_seq", "last_hash"])
+    return len(entries)
 
 
 def _instansi_of(obj: models.Model) -> int | None:
@@ -216,6 +243,7 @@ class ChainReport:
     checked: int
     broken_at: int | None
     reason: str
+    pending: int = 0  # committed but not linked yet (linked by the next audited write's chaining step)
 
     @property
     def ok(self) -> bool:
@@ -227,7 +255,8 @@ def audit_verify(*, batch: int = 2000) -> ChainReport:
     prev = GENESIS
     expected_seq = 1
     checked = 0
-    for entry in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch):
+    pending = AuditEvent.objects.filter(seq__isnull=True).count()
+    for entry in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=batch):
         if entry.seq != expected_seq:
             return ChainReport(
                 checked, entry.seq, f"record #{expected_seq} is missing (next is #{entry.seq})"
@@ -246,4 +275,4 @@ def audit_verify(*, batch: int = 2000) -> ChainReport:
         return ChainReport(
             checked, head.last_seq, f"the last {head.last_seq - checked} record(s) are missing"
         )
-    return ChainReport(checked, None, "")
+    return ChainReport(checked, None, "", pending)

@@ -1,10 +1,12 @@
 """Zona's database backends: Django's SQLite and PostgreSQL backends plus the audit chain's commit step.
 
 `zona.audit.services.audit_record` does not lock the chain's head row when it is called: it queues the
-record on the connection (`connection.zona_audit_pending`). Just before the transaction commits, the
-queued records are linked (head row locked, sequence numbers and hashes assigned, rows inserted, head
-updated) and the COMMIT follows at once, so concurrent audited writers wait on each other only for those
-few statements. A rollback (of the transaction or of the savepoint a record was queued in) drops the
+record on the connection (`connection.zona_audit_pending`). On SQLite, just before the transaction
+commits, the queued records are linked (head row locked, sequence numbers and hashes assigned, rows
+inserted, head updated) and the COMMIT follows at once. On PostgreSQL they are inserted unlinked just
+before COMMIT and linked right after it (`chain_pending`, in a short transaction of its own that links
+every committed record still unlinked), so concurrent audited writers commit in parallel.
+A rollback (of the transaction or of the savepoint a record was queued in) drops the
 records it covered. Inside a test case's transaction, which never commits, the queue is linked when the
 outermost savepoint that is not the test case's own is released, so that tests see what production sees.
 """
@@ -25,20 +27,36 @@ class AuditChainMixin:
         super().__init__(*args, **kwargs)
         self.zona_audit_pending = []
 
+    # False: link the queued records into the chain just before COMMIT (SQLite: a write transaction holds
+    # the database's one write lock anyway). True: insert them unlinked in the transaction and link them
+    # after COMMIT in a short transaction of their own (PostgreSQL: writers commit in parallel, and the
+    # head row is never locked across another transaction's COMMIT).
+    zona_chain_after_commit = False
+
     def zona_audit_queue(self, entry: Any) -> None:
         self.zona_audit_pending.append((tuple(self.savepoint_ids), entry))
+        if self.zona_chain_after_commit:
+            from django.db import transaction
 
-    def zona_audit_flush(self) -> None:
+            from zona.audit.services import chain_pending
+
+            alias = self.alias  # type: ignore[attr-defined]
+            transaction.on_commit(lambda: chain_pending(alias), using=alias, robust=True)
+
+    def zona_audit_flush(self, *, at_commit: bool = False) -> None:
         if not self.zona_audit_pending:
             return
         entries = [entry for _tag, entry in self.zona_audit_pending]
         self.zona_audit_pending = []
-        from zona.audit.services import chain_and_insert
+        from zona.audit.services import chain_and_insert, insert_unchained
 
-        chain_and_insert(entries, using=self.alias)  # type: ignore[attr-defined]
+        if at_commit and self.zona_chain_after_commit:
+            insert_unchained(entries, using=self.alias)  # type: ignore[attr-defined]
+        else:
+            chain_and_insert(entries, using=self.alias)  # type: ignore[attr-defined]
 
     def commit(self) -> None:
-        self.zona_audit_flush()
+        self.zona_audit_flush(at_commit=True)
         super().commit()  # type: ignore[misc]
 
     def rollback(self) -> None:

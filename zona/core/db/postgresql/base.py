@@ -8,4 +8,4 @@ from zona.core.db import AuditChainMixin
 
 
 class DatabaseWrapper(AuditChainMixin, base.DatabaseWrapper):
-    pass
+    zona_chain_after_commit = True
