@@ -3,6 +3,8 @@
 Scoring: the exact engine (fractions, verdicts, gains) on the full 113-item LKE vs a bare float
 weighted-mean loop over the same answers (the least any scorer must do).
 Surveys: see benchmarks/surveys.py (1,000,000 responses; results vs plain SQL; form vs minimal view).
+Audit: see benchmarks/audit.py (audited writes per second, 20 concurrent writers, vs the same writes
+without audit), run in a process of its own (it sets up its own database).
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    import subprocess
+    import sys
+
     from benchmarks import surveys
 
     surveys.main()
+    subprocess.run([sys.executable, "-m", "benchmarks.audit"], check=True)

@@ -267,9 +267,9 @@ class RecordedDenial(PermissionDenied):
 
 
 def _record_denial(user: Any, action: str, obj: Any, reason: str) -> None:
-    from zona.audit.services import audit_record
+    from zona.audit.services import audit_denial
 
-    audit_record(event="access.denied", actor=user, obj=obj, changes={"action": action, "reason": reason})
+    audit_denial(event="access.denied", actor=user, obj=obj, changes={"action": action, "reason": reason})
 
 
 def unit_roles() -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from zona.audit.services import audit_record
+from zona.audit.services import audit_denial, audit_record
 
 
 @receiver(user_logged_in)
@@ -24,4 +24,5 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
-    audit_record(event="auth.login_failed", actor_repr=username, changes={"username": username})
+    # folded per username and minute; all unknown usernames of a minute share one record
+    audit_denial(event="auth.login_failed", actor_repr=username, changes={"username": username})

@@ -51,6 +51,7 @@ class AuditRow:
     label: str
     unit_name: str
     changes: list[Change]
+    repeats: int = 1  # a folded refusal: how many of the same kind the person had in that minute
 
 
 def _text(value: Any) -> str:
@@ -136,12 +137,28 @@ def audit_event_list(
 
 
 def audit_rows(events: Iterable[AuditEvent], *, unit_names: Mapping[int, str]) -> list[AuditRow]:
-    return [
-        AuditRow(
-            event=e,
-            label=event_label(e.event),
-            unit_name=unit_names.get(e.unit_id, "") if e.unit_id is not None else "",
-            changes=changes_readable(e.changes, unit_names=unit_names),
-        )
+    from .models import DenialTally
+
+    events = list(events)
+    tally_ids = {
+        e.changes["denial_tally"]
         for e in events
-    ]
+        if isinstance(e.changes, dict) and isinstance(e.changes.get("denial_tally"), int)
+    }
+    counts = (
+        dict(DenialTally.objects.filter(pk__in=tally_ids).values_list("pk", "count")) if tally_ids else {}
+    )
+    rows = []
+    for e in events:
+        changes = dict(e.changes) if isinstance(e.changes, dict) else e.changes
+        tally = changes.pop("denial_tally", None) if isinstance(changes, dict) else None
+        rows.append(
+            AuditRow(
+                event=e,
+                label=event_label(e.event),
+                unit_name=unit_names.get(e.unit_id, "") if e.unit_id is not None else "",
+                changes=changes_readable(changes, unit_names=unit_names),
+                repeats=counts.get(tally, 1) if isinstance(tally, int) else 1,
+            )
+        )
+    return rows

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from zona.accounts import permissions
 from zona.accounts.decorators import zona_login_required
-from zona.audit.services import audit_record
+from zona.audit.services import audit_denial
 from zona.frameworks import selectors as framework_selectors
 from zona.units.views import render_dashboard
 
@@ -25,9 +25,10 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Every 403 leaves an `access.denied` audit record (once: `permissions.deny` may have written it)."""
+    """Every 403 is recorded as `access.denied`, folded per person and minute (see `audit_denial`; once:
+    `permissions.deny` may have recorded it)."""
     if not isinstance(exception, permissions.RecordedDenial):
-        audit_record(
+        audit_denial(
             event="access.denied",
             actor=request.user,
             changes={"path": request.path[:200], "method": request.method, "reason": "forbidden"},

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "zona.core.middleware.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "zona.core.sessions.SessionRefreshMiddleware",
     "zona.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +112,31 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# Zona's own backends are Django's with one addition: the audit chain is linked as the last step before
+# COMMIT (zona.core.db), so the chain's head row is locked for the time of one INSERT, not a request.
+ZONA_DB_ENGINES = {
+    "django.db.backends.sqlite3": "zona.core.db.sqlite3",
+    "django.db.backends.postgresql": "zona.core.db.postgresql",
+}
+DATABASES["default"]["ENGINE"] = ZONA_DB_ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
+if DATABASES["default"]["ENGINE"] == "zona.core.db.sqlite3":
+    # SQLite as a real default for gunicorn's workers: WAL (readers never block the writer), every
+    # transaction takes the write lock at BEGIN (IMMEDIATE: no "database is locked" when a reader turns
+    # writer), and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                f"PRAGMA synchronous={os.environ.get('SQLITE_SYNCHRONOUS', 'FULL')};"
+                "PRAGMA temp_store=MEMORY;"
+                "PRAGMA cache_size=-20000"
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -141,9 +167,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after 8 hours of inactivity or when the browser closes.
+# Sessions end after 8 hours of inactivity or when the browser closes. The idle timer is renewed by
+# zona.core.sessions.SessionRefreshMiddleware at most once per SESSION_REFRESH_SECONDS (not a database
+# write on every request): a session idle for SESSION_COOKIE_AGE ends, give or take that interval.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

@@ -367,37 +367,44 @@ def lhe_render(assessment: Assessment, *, draft: bool) -> bytes:
     return bytes(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())
 
 
-@transaction.atomic
 def lhe_generate(*, assessment: Assessment, actor: Any) -> Document:
-    """The stored LHE of a final assessment, generated once (later calls return the same Document)."""
-    assessment = (
-        Assessment.objects.select_for_update()
-        .select_related("period", "unit__instansi")
-        .get(pk=assessment.pk)
-    )
-    if assessment.status != Assessment.Status.FINAL:
+    """The stored LHE of a final assessment, generated once (later calls return the same Document).
+
+    The PDF is rendered before any lock is taken (a final assessment's `final_result` no longer changes);
+    only storing it runs in a (short) transaction, which keeps the first LHE if two were rendered at once.
+    """
+    current = Assessment.objects.select_related("period", "unit__instansi").get(pk=assessment.pk)
+    if current.status != Assessment.Status.FINAL:
         raise ValueError("only a final assessment has a stored LHE")
-    if assessment.lhe_document_id is not None:
-        return Document.objects.select_related("blob").get(pk=assessment.lhe_document_id)
-    content = lhe_render(assessment, draft=False)
-    name = lhe_filename(assessment, draft=False)
-    document = document_store(
-        instansi=assessment.unit.instansi,
-        unit=assessment.unit,
-        uploaded=SimpleUploadedFile(name, content, content_type="application/pdf"),
-        kind=Document.Kind.LHE,
-        actor=actor,
-        title=f"Laporan Hasil Evaluasi ZI {assessment.unit.name} {assessment.period.name}",
-        allowed={"pdf"},
-    )
-    Assessment.objects.filter(pk=assessment.pk).update(lhe_document=document)
-    assessment.lhe_document = document
-    audit_record(
-        event="assessment.lhe_generated",
-        actor=actor,
-        obj=assessment,
-        changes={"lhe_document": [None, document.pk], "total": lhe_total(assessment)},
-    )
+    if current.lhe_document_id is not None:
+        return Document.objects.select_related("blob").get(pk=current.lhe_document_id)
+    content = lhe_render(current, draft=False)
+    name = lhe_filename(current, draft=False)
+    with transaction.atomic():
+        assessment = (
+            Assessment.objects.select_for_update()
+            .select_related("period", "unit__instansi")
+            .get(pk=assessment.pk)
+        )
+        if assessment.lhe_document_id is not None:
+            return Document.objects.select_related("blob").get(pk=assessment.lhe_document_id)
+        document = document_store(
+            instansi=assessment.unit.instansi,
+            unit=assessment.unit,
+            uploaded=SimpleUploadedFile(name, content, content_type="application/pdf"),
+            kind=Document.Kind.LHE,
+            actor=actor,
+            title=f"Laporan Hasil Evaluasi ZI {assessment.unit.name} {assessment.period.name}",
+            allowed={"pdf"},
+        )
+        Assessment.objects.filter(pk=assessment.pk).update(lhe_document=document)
+        assessment.lhe_document = document
+        audit_record(
+            event="assessment.lhe_generated",
+            actor=actor,
+            obj=assessment,
+            changes={"lhe_document": [None, document.pk], "total": lhe_total(assessment)},
+        )
     return document
 
 

@@ -12,7 +12,9 @@ locks the assessment row, checks who may act, and writes one audit record with t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +30,8 @@ from zona.lke.answers import answer_to_json
 from ..models import AreaReviewNote, Assessment, Period, ReturnedItem, ReviewStage
 from ..selectors.core import assessment_score, effective_answers, engine_for, may_act_at_stage
 from ..selectors.review import Completeness, assessment_completeness
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "Completeness",
@@ -269,11 +273,11 @@ def review_finalise(*, assessment: Assessment, actor: Any) -> Assessment:
             "total_unit": locked.final_result["unit"]["total"],
         },
     )
-    # The official LHE is written once, by the evaluator who finalised, in the same transaction.
-    from .lhe import lhe_generate
-
-    lhe_generate(assessment=locked, actor=actor)
-    locked.refresh_from_db(fields=["lhe_document"])
+    # The official LHE is written once, by the evaluator who finalised, after this transaction commits:
+    # rendering the PDF takes seconds and must not hold the assessment's lock (nor, on SQLite, the
+    # database's). A failure does not undo the finalisation: it is recorded and the LHE is written on the
+    # next download by a reviewer or the coordinator (or by `lhe_generate_after_commit` again).
+    transaction.on_commit(partial(lhe_generate_after_commit, locked.pk, actor))
     _refresh(assessment, locked)
     return locked
 
@@ -328,3 +332,19 @@ def area_note_save(
             changes={"area": area, "stage": last.name, **changes},
         )
     return note
+
+
+def lhe_generate_after_commit(assessment_pk: int, actor: Any) -> None:
+    from .lhe import lhe_generate
+
+    assessment = Assessment.objects.get(pk=assessment_pk)
+    try:
+        lhe_generate(assessment=assessment, actor=actor)
+    except Exception as exc:
+        logger.exception("LHE of assessment %s could not be generated", assessment_pk)
+        audit_record(
+            event="assessment.lhe_failed",
+            actor=actor,
+            obj=assessment,
+            changes={"error": f"{type(exc).__name__}: {exc}"[:500]},
+        )

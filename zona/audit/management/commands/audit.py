@@ -22,7 +22,8 @@ class Command(BaseCommand):
     def do_verify(self) -> None:
         report = audit_verify()
         if report.ok:
-            self.stdout.write(f"OK: {report.checked} records, chain intact")
+            waiting = f"; {report.pending} committed record(s) waiting to be linked" if report.pending else ""
+            self.stdout.write(f"OK: {report.checked} records, chain intact{waiting}")
             return
         self.stderr.write(f"BROKEN at record #{report.broken_at}: {report.reason}")
         raise SystemExit(1)
