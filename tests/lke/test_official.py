@@ -14,7 +14,6 @@ from tests.conftest import LKE_2021
 from zona.lke.answers import parse_answers
 from zona.lke.excel import write_workbook
 from zona.lke.framework import Framework, load_framework_file
-from zona.lke.numbers import NotANumber
 from zona.lke.official import (
     AmbiguousPercent,
     LayerData,
@@ -283,7 +282,7 @@ def test_an_unformatted_fraction_in_a_percent_cell_is_refused_naming_the_cell(fw
     row, _cell = _cell_of(bad, question)
     sheet = read_official(io.BytesIO(bad), fw, layout_for(fw))
     assert len(sheet.problems) == 1
-    assert sheet.problems[0].startswith(f"LKE!J{row} (A.II.4.i): 0,5000 pada sel % tanpa format persen")
+    assert sheet.problems[0].startswith(f"LKE!J{row} (A.II.4.i): nilai 0,5 ambigu")
 
 
 def test_a_sum_row_that_disagrees_with_its_parts_is_refused_naming_the_cell(fw):
@@ -327,6 +326,6 @@ def test_an_ambiguous_percent_is_refused(value):
         percent_cell_value(value, "General")
 
 
-def test_percent_text_that_is_not_a_number_raises():
-    with pytest.raises(NotANumber):
+def test_percent_text_that_is_not_a_number_is_refused_with_the_engine_message():
+    with pytest.raises(AmbiguousPercent, match="bukan angka"):
         percent_cell_value("seratus", None)

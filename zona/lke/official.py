@@ -29,7 +29,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from zona.lke.answers import Answer, percent_from_inputs
+from zona.lke.answers import (
+    Answer,
+    CellValue,
+    InvalidAnswer,
+    is_percent_format,
+    percent_from_inputs,
+    percent_value,
+)
 from zona.lke.framework import Framework, Item
 from zona.lke.numbers import NotANumber, format_id, round_half_up, to_fraction
 
@@ -214,30 +221,20 @@ class AmbiguousPercent(ValueError):
 
 
 def percent_cell_value(value: Any, number_format: str | None = None) -> Fraction | None:
-    """A % answer on the 0-100 scale from a cell: a percent-formatted cell holds a fraction (100,00 % = 1).
-
-    "100%", "100,00 %", 1 formatted as % and 100 all give 100. An unformatted number 0 < v <= 1 in a %
-    cell may be a fraction or a small percentage: refused (AmbiguousPercent) rather than guessed.
-    Raises NotANumber for text that is not a number. (The same rule as the Zona-layout reader's.)
+    """A % answer on the 0-100 scale from a cell, by the one rule of `zona.lke.answers.percent_value`:
+    a percent-formatted cell holds a fraction (100,00 % = 1); "100%", "100,00 %" and 100 all give 100;
+    an unformatted number 0 < v <= 1 may be a fraction or a small percentage and is refused
+    (AmbiguousPercent, with the engine's message) rather than guessed.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("%"):
-            return to_fraction(text[:-1].strip())
-        number = to_fraction(text)
-    else:
-        number = to_fraction(value)
-        if number_format and "%" in number_format:
-            return number * 100
-    if 0 < number <= 1:
-        raise AmbiguousPercent(
-            f"{format_id(number, 4)} pada sel % tanpa format persen bisa berarti {format_id(number * 100)} % "
-            f"atau {format_id(number, 4)} %: tulis persentasenya (mis. {format_id(number * 100, 0)} atau "
-            f"{format_id(number * 100, 0)}%) atau beri sel format persen"
-        )
-    return number
+    raw: Any = value
+    if isinstance(value, int | float) and not isinstance(value, bool) and is_percent_format(number_format):
+        raw = CellValue(value, number_format or "General")
+    try:
+        return percent_value(raw)
+    except InvalidAnswer as exc:
+        raise AmbiguousPercent(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------------------------------
