@@ -97,6 +97,7 @@ def test_behind_the_proxy_requests_get_hsts_secure_cookies_and_http_is_redirecte
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SESSION_REFRESH_SECONDS = 0  # renew (and so send) the session cookie on the page below
     client = Client()
 
     plain = client.get("/akun/masuk/")

@@ -29,6 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zona.core.spreadsheets import save_workbook
 from zona.lke.answers import (
     Answer,
     CellValue,
@@ -1059,4 +1060,4 @@ def write_official(
     meta["A1"], meta["B1"] = "framework", framework.code
     meta["A2"], meta["B2"] = "layout", layout.name
     meta.sheet_state = "hidden"
-    wb.save(target)
+    save_workbook(wb, target)
