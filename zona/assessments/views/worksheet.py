@@ -410,6 +410,8 @@ def download_name(evidence: Evidence, ext: str) -> str:
 @csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})  # type: ignore[arg-type]  # PDF preview frame
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     assessment = _assessment(request, pk)
+    if not permissions.can(request.user, Action.VIEW_EVIDENCE, assessment):
+        permissions.deny(request.user, Action.VIEW_EVIDENCE, assessment)
     evidence = get_object_or_404(
         Evidence.objects.select_related("document__blob"),
         pk=evidence_pk,
