@@ -305,7 +305,7 @@ def _inputs(item: Item, stored: Any) -> list[ControlInput]:
 
 
 def _display(framework: Framework, code: str, answer: EngineAnswer | None) -> str:
-    text = answer_display(answer)
+    text = answer_display(answer, framework.items[code])
     if text and isinstance(answer, dict) and "inputs" in answer:
         percent = percent_from_inputs(framework.items[code], answer["inputs"])
         if percent is not None:

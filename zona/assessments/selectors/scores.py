@@ -540,8 +540,8 @@ def _differences(framework: Framework, layers: Layers) -> list[ItemDifference]:
                 ItemDifference(
                     code,
                     item.question,
-                    answer_display(mine) or _("(kosong)"),
-                    answer_display(theirs) or _("(kosong)"),
+                    answer_display(mine, item) or _("(kosong)"),
+                    answer_display(theirs, item) or _("(kosong)"),
                 )
             )
     return found

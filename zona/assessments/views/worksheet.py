@@ -218,7 +218,8 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             code,
             posted=posted,
             conflict={
-                "value": answer_display(canonical(framework, code, newer.value)) or _("(kosong)"),
+                "value": answer_display(canonical(framework, code, newer.value), framework.items[code])
+                or _("(kosong)"),
                 "narrative": newer.narrative,
                 "by": newer_by,
                 "at": newer.updated_at,
