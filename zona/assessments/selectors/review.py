@@ -228,6 +228,14 @@ class ReviewPage:
     returned_count: int
     area_notes: list[AreaNoteView] = field(default_factory=list)
 
+    @property
+    def next_stage(self) -> ReviewStage | None:
+        """The stage after the viewing one (what "advance" moves the assessment to), None at the last."""
+        if self.stage is None:
+            return None
+        later = [s for s in self.stages if s.order > self.stage.order]
+        return min(later, key=lambda s: s.order) if later else None
+
 
 @dataclass(frozen=True)
 class AreaNoteView:
