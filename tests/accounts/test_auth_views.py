@@ -53,6 +53,13 @@ def test_failed_login_is_audited_and_shows_an_error(client, regency):
     assert event.changes == {"username": "operator-a", "denial_tally": event.changes["denial_tally"]}
 
 
+def test_failed_login_message_names_the_fields_once(client, regency):
+    body = _login(client, "operator-a", "salah-sekali").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", body).split()).lower()
+    assert "nama pengguna nama pengguna" not in text
+    assert "nama pengguna atau kata sandi salah" in text
+
+
 def test_five_failures_lock_the_account_even_for_the_right_password(client, regency):
     for _ in range(5):
         _login(client, "operator-a", "salah-sekali")

@@ -59,6 +59,7 @@ ROLE_OF = {
 }
 IN_INSTANSI = {"beltim": set(USERS) - {"koordinator-lain", "tanpa-peran"}, "lain": {"koordinator-lain"}}
 
+UNIT_READERS = {"koordinator", "evaluator", "ketua_tim", "anggota_tim", "operator", "pimpinan"}
 UNIT_DATA_ACTIONS = {
     Action.VIEW: {"koordinator", "evaluator", "ketua_tim", "anggota_tim", "operator", "pimpinan", "pengawas"},
     Action.CHANGE: {"koordinator", "ketua_tim", "operator"},
@@ -68,6 +69,10 @@ UNIT_DATA_ACTIONS = {
     Action.TRANSITION: {"koordinator", "ketua_tim", "operator", "evaluator"},
     Action.REVIEW: {"evaluator"},
     Action.SUBMIT: {"koordinator", "ketua_tim"},
+    # the pengawas reads the final LHE of a published unit, never a DRAF LHE nor the evidence files
+    Action.READ_LHE: {*UNIT_READERS, "pengawas"},
+    Action.READ_DRAFT_LHE: UNIT_READERS,
+    Action.VIEW_EVIDENCE: UNIT_READERS,
 }
 
 

@@ -184,3 +184,88 @@ def test_lhe_prints_the_reading_note_of_a_verdict_that_passes_only_when_rounded(
         "Catatan tafsiran: Memenuhi bila dibulatkan; nilai mentah: Nilai total 74,995 di bawah minimal 75,00"
         in text
     )
+
+
+# --- the external overseer (pengawas) -----------------------------------------------------------------
+
+
+def _lhe_url(assessment) -> str:
+    return reverse("assessments:lhe_pdf", kwargs={"pk": assessment.pk})
+
+
+def _published_pengawas(regency):
+    """The fixture's pengawas, with unit A (the one the TPI team reviews) published to them."""
+    from zona.accounts import services as account_services
+
+    account_services.overseer_publish(user=regency.pengawas, unit=regency.unit_a, actor=regency.koordinator)
+    return regency.pengawas
+
+
+def _reviewed(regency, *, final: bool = True) -> Assessment:
+    period = open_period(regency)
+    assessment = assessment_of(period, regency.unit_a)
+    fill(assessment, regency.operator_a)
+    review(assessment, period, regency.evaluator)
+    if final:
+        finalise(assessment, period)
+    return assessment
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_pengawas_reads_the_final_lhe_of_a_unit_published_to_them(regency, client, stored):
+    assessment = _reviewed(regency)
+    if stored:
+        lhe_generate(assessment=assessment, actor=regency.koordinator)
+    client.force_login(_published_pengawas(regency))
+    text = pdf_text(_download(client, assessment))
+    assert "Laporan Hasil Evaluasi Zona Integritas" in text and "DRAF" not in text
+    # the overseer's read never writes the official record
+    assert Document.objects.filter(kind=Document.Kind.LHE).count() == (1 if stored else 0)
+
+
+def test_pengawas_gets_no_draft_lhe(regency, client):
+    assessment = _reviewed(regency, final=False)
+    client.force_login(_published_pengawas(regency))
+    assert client.get(_lhe_url(assessment)).status_code == 403  # a draft, even of a published unit
+
+
+def test_pengawas_gets_no_lhe_of_a_unit_not_published_to_them(regency, client):
+    assessment = _reviewed(regency)
+    client.force_login(regency.pengawas)  # only unit B is published to them
+    assert client.get(_lhe_url(assessment)).status_code == 404
+
+
+def test_pengawas_gets_no_evidence_files_of_a_unit_published_to_them(regency, client):
+    from tests.assessments.test_exports_support import add_evidence
+
+    period = open_period(regency)
+    assessment = assessment_of(period, regency.unit_a)
+    fill(assessment, regency.operator_a)
+    evidence = add_evidence(assessment, "A.I.1.i.a", "SK Tim", regency.operator_a)
+    review(assessment, period, regency.evaluator)
+    finalise(assessment, period)
+    client.force_login(_published_pengawas(regency))
+    assert evidence.document is not None
+    urls = [
+        reverse("assessments:evidence_download", kwargs={"pk": assessment.pk, "evidence_pk": evidence.pk}),
+        reverse("documents:download", kwargs={"pk": evidence.document.pk}),
+        reverse("assessments:evidence_zip", kwargs={"pk": assessment.pk}),
+    ]
+    for url in urls:
+        assert client.get(url).status_code in (403, 404), url
+    assert client.get(_lhe_url(assessment)).status_code == 200  # the final LHE itself stays readable
+
+
+def test_exports_page_offers_the_pengawas_no_draft_lhe_and_no_evidence_zip(regency, client):
+    from tests.assessments.test_exports_support import add_evidence
+
+    assessment = _reviewed(regency, final=False)
+    add_evidence(assessment, "A.I.1.i.a", "SK Tim", regency.operator_a)
+    client.force_login(_published_pengawas(regency))
+    page = client.get(reverse("assessments:exports", kwargs={"pk": assessment.pk})).content.decode()
+    assert _lhe_url(assessment) not in page
+    assert reverse("assessments:evidence_zip", kwargs={"pk": assessment.pk}) not in page
+    client.force_login(regency.evaluator)
+    page = client.get(reverse("assessments:exports", kwargs={"pk": assessment.pk})).content.decode()
+    assert _lhe_url(assessment) in page
+    assert reverse("assessments:evidence_zip", kwargs={"pk": assessment.pk}) in page

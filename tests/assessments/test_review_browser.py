@@ -35,3 +35,24 @@ def test_submit_page_has_no_serious_axe_violation(live_server, page, regency):
     page.get_by_role("button", name="Ajukan ke TPI").click()
     page.wait_for_load_state("networkidle")
     assert "/reviu/" in page.url
+
+
+def test_returning_items_asks_with_the_ticked_count_and_cancel_returns_nothing(live_server, page, regency):
+    from zona.assessments.models import ReturnedItem
+
+    assessment = in_review(regency)
+    login(page, live_server.url, "tpi1")
+    page.goto(f"{live_server.url}/penilaian/{assessment.pk}/reviu/")
+    for code in ("A.I.1.i.a", "A.I.1.i.b", "A.I.1.ii.a"):
+        page.locator(f'[id="rv-ret-{code}"]').check()
+    asked: list[str] = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.locator("#rv-return button[type=submit]").click()
+    page.wait_for_timeout(300)
+    assert asked and asked[0].startswith("Kembalikan 3 butir ke unit?")
+    assert not ReturnedItem.objects.filter(assessment=assessment).exists()

@@ -354,3 +354,36 @@ def test_last_stage_writes_area_findings_and_recommendations_audited(client, reg
     denied = client.post(url("review_area_note", assessment, number="3"), {"findings": "ganti"})
     assert denied.status_code in (403, 404)
     assert assessment.area_notes.get(area=3).findings == "Pola mutasi belum ditetapkan."
+
+
+def _confirm_of(html: str, action: str) -> dict[str, str]:
+    """The data-zona-confirm attributes of the submit buttons of the form posting to `action`."""
+    import html as html_lib
+
+    found = {}
+    for form in re.findall(rf'<form[^>]*action="{re.escape(action)}".*?</form>', html, re.S):
+        for attrs in re.findall(r"<button([^>]*)>", form):
+            for name, value in re.findall(r'(data-zona-confirm(?:-count)?)="([^"]*)"', attrs):
+                found[name] = html_lib.unescape(value)
+    return found
+
+
+def test_returning_advancing_and_finalising_ask_a_confirmation_that_says_what_will_happen(client, regency):
+    assessment = in_review(regency)
+    client.force_login(regency.evaluator)
+    html = client.get(url("review", assessment)).content.decode()
+    returning = _confirm_of(html, url("review_return", assessment))
+    assert returning["data-zona-confirm-count"] == "kembalikan"  # zona.js puts the ticked count in {n}
+    assert returning["data-zona-confirm"].startswith("Kembalikan {n} butir ke unit?")
+    assert html.count('data-zona-confirm-count="kembalikan"') == 2  # the bottom button asks as well
+    first, second, last = stages(assessment)
+    advancing = _confirm_of(html, url("review_advance", assessment))
+    assert f"“{first.name}” ditutup" in advancing["data-zona-confirm"]
+    assert f"ke tahap “{second.name}”" in advancing["data-zona-confirm"]
+
+    assessment.current_stage = last
+    assessment.save(update_fields=["current_stage"])
+    html = client.get(url("review", assessment)).content.decode()
+    finalising = _confirm_of(html, url("review_finalise", assessment))
+    assert f"Finalkan penilaian {regency.unit_a.name}?" in finalising["data-zona-confirm"]
+    assert "tidak dapat dibatalkan" in finalising["data-zona-confirm"]

@@ -55,6 +55,32 @@ def test_too_fast_submission_is_dropped_silently(client, skm):
     assert Response.objects.count() == 0
 
 
+def test_empty_form_sent_quickly_is_handed_back_with_the_required_field_errors(client, skm):
+    """A person who pressed send on an empty form learns what is missing; the bot check is not for them."""
+    token = services_public.form_token()
+    page = client.post(url(skm), {"started": token, "website": ""}, REMOTE_ADDR=IP)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Pilih salah satu jawaban untuk pertanyaan ini." in body
+    assert 'href="#id_q_U4"' in body
+    assert Response.objects.count() == 0
+
+
+def test_incomplete_form_sent_quickly_is_handed_back_not_thanked(client, skm):
+    data = payload(skm, started=services_public.form_token())
+    del data["q_U4"]
+    page = client.post(url(skm), data, REMOTE_ADDR=IP)
+    assert page.status_code == 200
+    assert 'href="#id_q_U4"' in page.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_empty_form_with_a_filled_honeypot_is_still_dropped_silently(client, skm):
+    page = client.post(url(skm), {"started": services_public.form_token(), "website": "x"}, REMOTE_ADDR=IP)
+    assert page.status_code == 302
+    assert Response.objects.count() == 0
+
+
 def test_submission_after_the_minimum_time_is_kept(client, skm, settings):
     settings.ZONA_SURVEY_MIN_SECONDS = 5
     token = services_public.form_token(now=time.time() - 6)

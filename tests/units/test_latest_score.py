@@ -48,6 +48,33 @@ def test_dashboard_shows_the_latest_assessment_total_tpi_when_reviewed(client, r
     assert "reviu TPI" in body and "Belum ada penilaian" in body
 
 
+def test_opening_a_future_period_keeps_the_previous_final_score_on_the_home_page(client, regency):
+    """Issue 12: "Nilai terakhir" is the latest score that exists, never 0,00 for a period not yet begun."""
+    from tests.assessments.test_exports_support import fill, finalise, review
+
+    year = dt.date.today().year
+    done = open_period(regency, year=year, units=[regency.unit_a])
+    earlier = assessment_of(done, regency.unit_a)
+    fill(earlier, regency.operator_a)
+    review(earlier, done, regency.evaluator)
+    frozen = finalise(earlier, done)
+    final_total = format_id(assessment_score(earlier, done.stages.order_by("-order").first()).total)
+    assert final_total != format_id(0)
+    open_period(regency, year=year + 1, units=[regency.unit_a, regency.unit_b])  # no answers yet
+
+    rows = {row.unit.pk: row for row in units_dashboard(user=regency.koordinator).rows}
+    latest = rows[regency.unit_a.pk].latest_score
+    assert latest is not None and latest.assessment == earlier and latest.source == "final"
+    assert rows[regency.unit_b.pk].latest_score is None  # only an empty assessment: no score, not 0,00
+
+    client.force_login(regency.koordinator)
+    body = client.get("/").content.decode()
+    url = reverse("assessments:scores", kwargs={"pk": earlier.pk})
+    assert f'href="{url}" class="zona-latest-score">{final_total}</a>' in body
+    assert frozen["tpi"]["total"] is not None
+    assert f'class="zona-latest-score">{format_id(0)}</a>' not in body
+
+
 def test_dashboard_stays_within_its_query_budget_with_assessments(
     client, regency, django_assert_max_num_queries
 ):
@@ -64,7 +91,9 @@ def test_dashboard_stays_within_its_query_budget_with_assessments(
     with django_assert_max_num_queries(15):
         response = client.get("/")
     assert response.status_code == 200
-    assert sum(1 for row in response.context["dashboard"].rows if row.latest_score is not None) == 26
+    # the 16 with only an empty assessment have no score yet (never 0,00)
+    scored = sum(1 for row in response.context["dashboard"].rows if row.latest_score is not None)
+    assert scored == 10
 
 
 def test_unit_page_lists_the_units_assessments_newest_first(client, regency):

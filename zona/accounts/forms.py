@@ -51,6 +51,13 @@ def apply_service_error(form: forms.BaseForm, exc: ValidationError, default_fiel
 
 
 class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):
+    # Django's own message puts the username field's label into "Masukkan nama pengguna %(username)s",
+    # which reads "Masukkan nama pengguna nama pengguna" in Indonesian: say it plainly, once.
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil."),
+    }
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna")

@@ -9,7 +9,8 @@ Scopes:
 - evaluator (TPI): the units assigned to their TPI team; reviews, never edits a unit's own data.
 - ketua_tim / anggota_tim / operator: their unit's subtree.
 - pimpinan: read-only over the instansi or a unit subtree.
-- pengawas: read-only over the units the coordinator published to them (OverseerGrant).
+- pengawas: read-only over the units the coordinator published to them (OverseerGrant): the unit and its
+  final LHE (`Action.READ_LHE`), not a DRAF LHE nor the data dukung files (`Action.VIEW_EVIDENCE`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ class Action(StrEnum):
     TRANSITION = "transition"  # move a unit's lifecycle (which stage: see `can_transition`)
     REVIEW = "review"  # TPI evaluation work
     SUBMIT = "submit"  # submit a unit's self-assessment to the TPI (the unit head / ketua tim)
+    READ_LHE = "read_lhe"  # download an assessment's final LHE (the published report)
+    READ_DRAFT_LHE = "read_draft_lhe"  # download the DRAF LHE of an unfinished assessment
+    VIEW_EVIDENCE = "view_evidence"  # open a data dukung file or the evidence ZIP
+
+
+# What an external overseer (pengawas) reads of a unit published to them: the unit and its published
+# report (the final LHE), never the work in progress (a DRAF LHE) nor the unit's evidence files.
+_NOT_FOR_OVERSEERS = {r.value for r in Role} - {Role.PENGAWAS}
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,9 @@ _UNIT_ACTIONS: dict[str, set[str]] = {
     Action.TRANSITION: {Role.KOORDINATOR, Role.KETUA_TIM, Role.OPERATOR, Role.EVALUATOR},
     Action.REVIEW: {Role.EVALUATOR},
     Action.SUBMIT: {Role.KOORDINATOR, Role.KETUA_TIM},
+    Action.READ_LHE: {r.value for r in Role},
+    Action.READ_DRAFT_LHE: _NOT_FOR_OVERSEERS,
+    Action.VIEW_EVIDENCE: _NOT_FOR_OVERSEERS,
 }
 
 # Who may move a unit into each stage (the rules of the move itself live in the lifecycle service).
@@ -232,6 +244,13 @@ def can(user: Any, action: str, obj: Any) -> bool:
     if action == Action.CHANGE and isinstance(obj, Instansi):
         return Role.KOORDINATOR in whole
     return bool(whole & allowed & {Role.KOORDINATOR})
+
+
+def may_read_lhe(user: Any, assessment: Any, *, final: bool) -> bool:
+    """May `user` download the assessment's LHE: the final report, or (not `final`) the DRAF one.
+
+    (A DRAF also carries the stages' notes: the caller checks those are visible to the user.)"""
+    return can(user, Action.READ_LHE if final else Action.READ_DRAFT_LHE, assessment)
 
 
 def can_transition(user: Any, unit: Unit, to_stage: str) -> bool:

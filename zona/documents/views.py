@@ -7,7 +7,7 @@ import re
 from django.http import FileResponse, HttpRequest
 
 from zona.accounts.decorators import zona_login_required
-from zona.accounts.permissions import Action, get_object_or_deny
+from zona.accounts.permissions import Action, can, deny, get_object_or_deny
 
 from .models import Document
 
@@ -22,6 +22,9 @@ def safe_filename(name: str, fallback: str = "dokumen") -> str:
 @zona_login_required
 def download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_deny(request.user, Action.VIEW, Document.objects.select_related("blob"), pk=pk)
+    evidence = document.kind == Document.Kind.DATA_DUKUNG and document.unit_id is not None
+    if evidence and not can(request.user, Action.VIEW_EVIDENCE, document):
+        deny(request.user, Action.VIEW_EVIDENCE, document)
     name = document.original_name or document.title
     ext = (document.blob.file.name or "").rsplit(".", 1)[-1]
     if not name.lower().endswith(f".{ext}"):

@@ -329,7 +329,9 @@ def _num(value: Fraction) -> int | float:
     return value.numerator if value.denominator == 1 else float(value)
 
 
-def answer_display(answer: Answer | None) -> str:
+def answer_display(answer: Answer | None, item: Item | None = None) -> str:
+    """An answer as a person reads it. A % answer from its inputs names each input by the item's label
+    ("Jumlah pelanggaran tahun sebelumnya: 23; ..."); without the item, by its key (logs, the CLI)."""
     if answer is None:
         return ""
     if isinstance(answer, Fraction):
@@ -337,8 +339,15 @@ def answer_display(answer: Answer | None) -> str:
     if isinstance(answer, dict):
         if "percent" in answer:
             return f"{format_id(answer['percent'])} %"
-        return ", ".join(
-            f"{key}={format_id(value, 0) if value.denominator == 1 else format_id(value)}"
-            for key, value in answer["inputs"].items()
-        )
+        inputs: Mapping[str, Fraction] = answer["inputs"]
+        if item is not None and item.inputs:
+            labels = {entry.key: entry.label for entry in item.inputs}
+            ordered = [entry.key for entry in item.inputs if entry.key in inputs]
+            ordered += [key for key in inputs if key not in labels]
+            return "; ".join(f"{labels.get(key, key)}: {_input_text(inputs[key])}" for key in ordered)
+        return ", ".join(f"{key}={_input_text(value)}" for key, value in inputs.items())
     return answer
+
+
+def _input_text(value: Fraction) -> str:
+    return format_id(value, 0) if value.denominator == 1 else format_id(value)

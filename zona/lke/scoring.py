@@ -525,7 +525,7 @@ def _gains(result: ScoreResult) -> list[Gain]:
                 code=code,
                 question=item.question,
                 area=fw.area_of(code),
-                current=answer_display(result.answers.get(code)) or "(kosong)",
+                current=answer_display(result.answers.get(code), item) or "(kosong)",
                 best=best,
                 points=share * (1 - current),
             )

@@ -6,8 +6,10 @@ Protection, in the order a submission meets it (see `views_public.form`):
    address with a random secret that lives only in the cache and changes every day. Neither the address
    nor its HMAC is ever written to the database or linked to a response; the counter expires with its TTL.
 2. a honeypot field: a filled one is dropped silently (the sender sees the thanks page, nothing stored).
-3. a timing check: the form carries a signed timestamp; faster than `ZONA_SURVEY_MIN_SECONDS` is dropped
-   silently, older than `ZONA_SURVEY_MAX_AGE_SECONDS` (or tampered) is handed back with a fresh form.
+3. a timing check: the form carries a signed timestamp; a complete submission faster than
+   `ZONA_SURVEY_MIN_SECONDS` is dropped silently (an empty or invalid one is handed back with its
+   required-field errors first: that is a person who pressed send too soon), older than
+   `ZONA_SURVEY_MAX_AGE_SECONDS` (or tampered) is handed back with a fresh form.
 4. optional one-time codes (`OneTimeCode`), each accepted once and never linked to the response; `used_at`
    is kept to the day only, so that the time a code was used cannot be matched to a response's time.
 

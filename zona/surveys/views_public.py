@@ -124,6 +124,11 @@ def form(request: HttpRequest, short_code: str) -> HttpResponse:
 
     bound = make_form(request.POST)
     timing = svc.timing_check(bound.token)
+    if timing == svc.Timing.TOO_FAST and not bound.honeypot_filled and not bound.is_valid():
+        # An empty or incomplete form sent quickly is a person who pressed send too soon, not a bot
+        # (a bot fills every field): hand it back with the required-field errors, store nothing, and
+        # keep the original start token so the timing check still counts from when the form opened.
+        return _render_form(request, campaign, bound, kiosk=kiosk)
     if bound.honeypot_filled or timing == svc.Timing.TOO_FAST:
         svc.throttle_hit(throttle)
         page = HttpResponseRedirect(_thanks_url(campaign, kiosk=kiosk))

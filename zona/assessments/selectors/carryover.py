@@ -186,7 +186,7 @@ def carryover_preview(*, source: Assessment, target: Assessment) -> CarryoverPre
         if entry.carries_answer:
             earlier_answer = earlier.get(entry.sources[0])
             if earlier_answer is not None:
-                display = answer_display(earlier_answer)
+                display = answer_display(earlier_answer, item)
                 stored = answer_to_json(earlier_answer)
                 if canonical(target_fw, code, stored) is not None:
                     source_answer = stored
@@ -216,7 +216,7 @@ def carryover_preview(*, source: Assessment, target: Assessment) -> CarryoverPre
                 note=entry.note,
                 source_answer=source_answer,
                 source_display=display,
-                target_display=answer_display(now) if now is not None else "",
+                target_display=answer_display(now, item) if now is not None else "",
                 answer_carries=carries,
                 evidence=tuple(plans),
                 target_has_evidence=code in with_evidence,

@@ -228,6 +228,14 @@ class ReviewPage:
     returned_count: int
     area_notes: list[AreaNoteView] = field(default_factory=list)
 
+    @property
+    def next_stage(self) -> ReviewStage | None:
+        """The stage after the viewing one (what "advance" moves the assessment to), None at the last."""
+        if self.stage is None:
+            return None
+        later = [s for s in self.stages if s.order > self.stage.order]
+        return min(later, key=lambda s: s.order) if later else None
+
 
 @dataclass(frozen=True)
 class AreaNoteView:
@@ -305,7 +313,7 @@ def _inputs(item: Item, stored: Any) -> list[ControlInput]:
 
 
 def _display(framework: Framework, code: str, answer: EngineAnswer | None) -> str:
-    text = answer_display(answer)
+    text = answer_display(answer, framework.items[code])
     if text and isinstance(answer, dict) and "inputs" in answer:
         percent = percent_from_inputs(framework.items[code], answer["inputs"])
         if percent is not None:

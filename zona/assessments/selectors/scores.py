@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from zona.lifecycle import rules as lifecycle_rules
@@ -540,8 +541,8 @@ def _differences(framework: Framework, layers: Layers) -> list[ItemDifference]:
                 ItemDifference(
                     code,
                     item.question,
-                    answer_display(mine) or _("(kosong)"),
-                    answer_display(theirs) or _("(kosong)"),
+                    answer_display(mine, item) or _("(kosong)"),
+                    answer_display(theirs, item) or _("(kosong)"),
                 )
             )
     return found
@@ -665,13 +666,20 @@ def unit_assessments(
 
 
 def latest_scores(*, unit_ids: Sequence[int], user: Any = None) -> dict[int, LatestScore]:
-    """The latest assessment's current score per unit (units never assessed are left out); three queries."""
+    """The latest score that exists per unit; three queries.
+
+    That is the newest assessment that is final or has an answer: an assessment of a period just opened
+    (no answer yet) has no score, and would read 0,00 over the unit's real last result (issue 12), so the
+    unit's previous one is shown instead. Units with no such assessment are left out."""
     if not unit_ids:
         return {}
     newest: dict[int, Assessment] = {}
-    for assessment in Assessment.objects.filter(unit_id__in=list(unit_ids)).select_related(
-        "period", "current_stage", "unit"
-    ):
+    scored = (
+        Assessment.objects.filter(unit_id__in=list(unit_ids))
+        .filter(Q(status=Assessment.Status.FINAL) | Exists(Answer.objects.filter(assessment=OuterRef("pk"))))
+        .select_related("period", "current_stage", "unit")
+    )
+    for assessment in scored:
         known = newest.get(assessment.unit_id)
         if known is None or _period_key(assessment) > _period_key(known):
             newest[assessment.unit_id] = assessment

@@ -343,7 +343,7 @@ def build_item(
         narrative=narrative,
         answer=answer,
         version=answer.version if answer is not None else 0,
-        display=answer_display(engine_answer),
+        display=answer_display(engine_answer, item),
         answered=engine_answer is not None,
         computed_percent=computed,
         points=_fmt(points, decimals),

@@ -322,11 +322,11 @@ def _findings(
             {
                 "code": code,
                 "question": item.question,
-                "unit": answer_display(unit.get(code)) or "(kosong)",
-                "tpi": answer_display(tpi.get(code)) or "(kosong)",
+                "unit": answer_display(unit.get(code), item) or "(kosong)",
+                "tpi": answer_display(tpi.get(code), item) or "(kosong)",
                 "differs": differs,
                 "stages": [
-                    {"stage": name, "answer": answer_display(canonical(framework, code, value)) or "–"}
+                    {"stage": name, "answer": answer_display(canonical(framework, code, value), item) or "–"}
                     for _order, name, value in stage_answers.get(code, [])
                 ],
                 "notes": notes.get(code, []),

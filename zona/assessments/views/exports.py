@@ -84,6 +84,10 @@ def _render_page(
             "can_import": _may_import(request.user, assessment),
             "evidence_count": Evidence.objects.filter(assessment=assessment, removed_at__isnull=True).count(),
             "can_recap": permissions.has_role(request.user, *RECAP_ROLES),
+            "can_read_lhe": permissions.may_read_lhe(
+                request.user, assessment, final=assessment.status == Assessment.Status.FINAL
+            ),
+            "can_view_evidence": permissions.can(request.user, Action.VIEW_EVIDENCE, assessment),
             "is_final": assessment.status == Assessment.Status.FINAL,
             "official_available": official_io.official_available(assessment),
             "can_import_official": official_io.official_may_import(assessment, request.user),
@@ -280,7 +284,10 @@ def _official_apply(request: HttpRequest, assessment: Assessment) -> HttpRespons
 @require_GET
 def lhe_pdf(request: HttpRequest, pk: int) -> FileResponse:
     assessment = permissions.get_object_or_deny(request.user, Action.VIEW, _assessments(), pk=pk)
-    if assessment.status == Assessment.Status.FINAL and assessment.lhe_document_id is None:
+    final = assessment.status == Assessment.Status.FINAL
+    if not permissions.may_read_lhe(request.user, assessment, final=final):
+        permissions.deny(request.user, Action.READ_LHE if final else Action.READ_DRAFT_LHE, assessment)
+    if final and assessment.lhe_document_id is None:
         # Finalised before the LHE was written at finalisation: only a reviewer or the coordinator
         # writes the official record; anyone else gets the same report, rendered, not stored.
         if permissions.can(request.user, Action.REVIEW, assessment) or permissions.can(
@@ -318,7 +325,7 @@ def lhe_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @zona_login_required
 @require_GET
 def evidence_zip(request: HttpRequest, pk: int) -> FileResponse:
-    assessment = permissions.get_object_or_deny(request.user, Action.VIEW, _assessments(), pk=pk)
+    assessment = permissions.get_object_or_deny(request.user, Action.VIEW_EVIDENCE, _assessments(), pk=pk)
     archive = zip_service.evidence_zip_build(assessment=assessment)
     return _download(
         archive, filename=zip_service.evidence_zip_filename(assessment), content_type="application/zip"

@@ -218,7 +218,8 @@ def answer_save_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             code,
             posted=posted,
             conflict={
-                "value": answer_display(canonical(framework, code, newer.value)) or _("(kosong)"),
+                "value": answer_display(canonical(framework, code, newer.value), framework.items[code])
+                or _("(kosong)"),
                 "narrative": newer.narrative,
                 "by": newer_by,
                 "at": newer.updated_at,
@@ -410,6 +411,8 @@ def download_name(evidence: Evidence, ext: str) -> str:
 @csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})  # type: ignore[arg-type]  # PDF preview frame
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     assessment = _assessment(request, pk)
+    if not permissions.can(request.user, Action.VIEW_EVIDENCE, assessment):
+        permissions.deny(request.user, Action.VIEW_EVIDENCE, assessment)
     evidence = get_object_or_404(
         Evidence.objects.select_related("document__blob"),
         pk=evidence_pk,

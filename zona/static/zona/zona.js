@@ -6,6 +6,9 @@
  *                                            a <noscript> button does the same without JavaScript)
  *   <button data-zona-confirm="question">    asks the question before its form is sent; "Batal" keeps
  *                                            the form unsent (without JavaScript the form is just sent)
+ *   data-zona-confirm-count="name"           with it, "{n}" in the question is the number of ticked
+ *                                            boxes named `name` of that form (none ticked: no question,
+ *                                            the server says what is missing)
  */
 (function () {
   "use strict";
@@ -20,6 +23,14 @@
     document.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       var question = submitter && submitter.getAttribute("data-zona-confirm");
+      var counted = submitter && submitter.getAttribute("data-zona-confirm-count");
+      if (question && counted) {
+        var form = submitter.form || event.target;
+        var ticked = Array.prototype.filter.call(form.elements, function (el) {
+          return el.name === counted && el.checked;
+        }).length;
+        question = ticked ? question.split("{n}").join(String(ticked)) : "";
+      }
       if (question && !window.confirm(question)) {
         event.preventDefault();
         event.stopImmediatePropagation();
