@@ -15,8 +15,9 @@ falls on a day off).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 import holidays
 
@@ -26,9 +27,9 @@ _NONE: frozenset[dt.date] = frozenset()
 
 
 @lru_cache(maxsize=64)
-def national_holidays(year: int) -> dict[dt.date, str]:
+def national_holidays(year: int) -> Mapping[dt.date, str]:
     """The national public holidays of `year` with their Indonesian names (the `holidays` package)."""
-    return dict(sorted(holidays.Indonesia(years=year, language="id").items()))
+    return MappingProxyType(dict(sorted(holidays.Indonesia(years=year, language="id").items())))
 
 
 def is_national_holiday(day: dt.date) -> bool:
