@@ -31,6 +31,16 @@ def test_the_package_gives_the_2026_holidays_the_tests_rely_on():
     assert {D(2026, 3, 18), D(2026, 3, 20), D(2026, 3, 23), D(2026, 3, 24), D(2026, 5, 28)} <= CUTI_2026
 
 
+def test_the_shipped_2026_cuti_bersama_agree_with_the_packages_government_calendar():
+    import holidays
+
+    government = holidays.Indonesia(years=2026, categories=("government",), language="id")
+    assert set(government) == CUTI_2026
+    for row in national_cuti_bersama():
+        assert row["name"] == government[row["date"]]
+        assert row["date"].weekday() < 5  # a cuti bersama on a weekend would be a typo
+
+
 def test_weekends_are_off_and_weekdays_are_working():
     assert is_working_day(D(2026, 1, 14))  # Wednesday
     assert not is_working_day(D(2026, 1, 10))  # Saturday
