@@ -124,3 +124,17 @@ def test_bad_entries_are_refused_naming_the_field(regency):
     assert set(bad.value.message_dict) == {"date", "name", "kind"}
     assert CutiBersama.objects.filter(instansi=regency.instansi).count() == 1
     assert AuditEvent.objects.filter(event="calendar.day_added").count() == 1
+
+
+def test_a_backup_restore_counts_the_shipped_national_days_as_migrate_made(regency):
+    from zona.ops.services import database_rows
+
+    assert "zona_calendar.cutibersama" not in database_rows()
+    services.day_add(
+        instansi=regency.instansi,
+        date=D(2026, 7, 1),
+        name="Libur daerah",
+        kind="libur",
+        actor=regency.koordinator,
+    )
+    assert database_rows()["zona_calendar.cutibersama"] == 1
