@@ -13,6 +13,7 @@ urlpatterns = [
     path("unit/<int:unit_pk>/tahapan/", include("zona.lifecycle.urls")),
     path("dokumen/", include("zona.documents.urls")),
     path("penilaian/", include("zona.assessments.urls")),
+    path("kalender/", include("zona.calendar.urls")),
     path("survei/isi/", include("zona.surveys.urls_entry")),
     path("survei/", include("zona.surveys.urls")),
     path("s/", include("zona.surveys.urls_public")),

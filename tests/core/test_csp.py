@@ -91,6 +91,7 @@ def pages(regency):
         "/akun/otp/atur/",
         "/akun/sandi/ubah/",
         "/audit/",
+        "/kalender/",
         "/penilaian/periode/",
         "/penilaian/periode/baru/",
         f"/penilaian/periode/{period}/",

@@ -158,3 +158,15 @@ def test_demo_regency_is_complete_and_alive(demo, client):
     assert_demo_has_assessments_at_every_stage_and_a_final_lhe_ready(demo)
     assert_demo_surveys_have_thousands_of_responses_and_feed_the_lke(demo)
     assert_demo_unit_can_carry_its_2014_lke_over(demo, client)
+    assert_demo_calendar_has_its_labelled_example_day(demo, client)
+
+
+def assert_demo_calendar_has_its_labelled_example_day(demo, client):
+    from zona.calendar.models import CutiBersama
+    from zona.demo.regency import DEMO_DAY_OFF
+
+    entry = CutiBersama.objects.get(instansi__slug="beltim", name=DEMO_DAY_OFF)
+    assert "bukan keputusan sungguhan" in entry.decree
+    client.force_login(_user("koordinator"))
+    page = client.get("/kalender/", {"tahun": entry.date.year}).content.decode()
+    assert DEMO_DAY_OFF in page

@@ -67,6 +67,7 @@ def build_nav(request: HttpRequest | None, user: Any) -> Nav:
         ("units", _("Unit kerja"), "units:list", authenticated),
         ("assessments", _("Penilaian"), "assessments:period_list", bool(roles)),
         ("users", _("Pengguna"), "accounts:users", Role.KOORDINATOR in roles),
+        ("calendar", _("Kalender"), "calendar:index", Role.KOORDINATOR in roles),
         ("audit", _("Jejak audit"), "audit:list", Role.KOORDINATOR in roles),
     ]
     main = [

@@ -446,7 +446,23 @@ def load_demo(*, password: str, today: dt.date | None = None) -> list[DemoLogin]
     from zona.demo.surveys import load_surveys
 
     load_surveys(instansi=instansi, koordinator=koordinator, today=today)
+
+    from zona.calendar import selectors as calendar_selectors
+    from zona.calendar import services as calendar_services
+
+    # One clearly-labelled example of a regional day off, 20 working days ahead (not a real decree).
+    calendar_services.day_add(
+        instansi=instansi,
+        date=calendar_selectors.calendar_for(instansi).add_working_days(today, 20),
+        name=DEMO_DAY_OFF,
+        decree="Contoh data demo, bukan keputusan sungguhan",
+        kind="libur",
+        actor=koordinator,
+    )
     return logins
+
+
+DEMO_DAY_OFF = "Contoh: libur daerah (data demo)"
 
 
 AREAS = [1, 2, 3, 4, 5, 6]

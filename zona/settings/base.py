@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zona.frameworks",
     "zona.assessments",
     "zona.surveys",
+    "zona.calendar",
     "zona.demo",
     "zona.ops",
 ]
