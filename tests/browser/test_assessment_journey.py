@@ -180,8 +180,16 @@ def test_assessment_from_first_answer_to_final_lhe(live_server, page, regency, t
         item.get_by_label(f"Kembalikan butir {code} untuk diperbaiki").check()
         item.get_by_label(f"Catatan perbaikan butir {code}").fill(comment)
     actions = page.get_by_role("region", name=re.compile(r"^Tindakan tahap"))
+    asked: list[str] = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)  # the confirmation says what will happen
     actions.get_by_role("button", name="Kembalikan butir terpilih").click()
     expect(page.get_by_text("2 butir dikembalikan ke unit untuk diperbaiki.")).to_be_visible()
+    assert asked[-1].startswith("Kembalikan 2 butir ke unit?")
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.RETURNED
     assert (
@@ -232,6 +240,7 @@ def test_assessment_from_first_answer_to_final_lhe(live_server, page, regency, t
     page.goto(review_url)
     for order in (1, 2):
         expect(page.locator("[data-current-stage]")).to_have_attribute("data-current-stage", str(order))
+        page.once("dialog", accept)
         page.get_by_role("button", name="Lanjut ke tahap berikutnya").click()
         expect(page.locator("[data-current-stage]")).to_have_attribute("data-current-stage", str(order + 1))
     expect(page.get_by_role("button", name="Lanjut ke tahap berikutnya")).to_have_count(0)
