@@ -137,12 +137,7 @@ def import_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
         for message in exc.messages:
             form.add_error("sheet", message)
         return _render_page(request, assessment, form)
-    token = secrets.token_urlsafe(16)
-    request.session[_session_key(assessment)] = {
-        "token": token,
-        "user": request.user.pk,
-        "preview": preview.to_payload(),
-    }
+    token = _stash_preview(request, _session_key(assessment), preview.to_payload())
     return render(
         request,
         "assessments/exports_import_preview.html",
@@ -154,20 +149,35 @@ def import_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
-def _import_apply(request: HttpRequest, assessment: Assessment) -> HttpResponseBase:
+def _stash_preview(request: HttpRequest, key: str, payload: Any) -> str:
+    """Keep an import preview in the session until it is confirmed; the token names it in the form."""
+    token = secrets.token_urlsafe(16)
+    request.session[key] = {"token": token, "user": request.user.pk, "preview": payload}
+    return token
+
+
+def _stashed_preview(request: HttpRequest, key: str) -> Any | None:
+    """The preview payload the posted token names, if it is this user's; None when missing or expired."""
     form = ImportApplyForm(request.POST)
-    stored = request.session.get(_session_key(assessment))
+    stored = request.session.get(key)
     if (
         not form.is_valid()
         or not stored
         or not secrets.compare_digest(str(stored.get("token", "")), form.cleaned_data["token"])
         or stored.get("user") != request.user.pk
     ):
+        return None
+    return stored["preview"]
+
+
+def _import_apply(request: HttpRequest, assessment: Assessment) -> HttpResponseBase:
+    stored = _stashed_preview(request, _session_key(assessment))
+    if stored is None:
         messages.error(
             request, _("Pratinjau impor tidak ditemukan atau kedaluwarsa. Unggah ulang lembar kerjanya.")
         )
         return redirect("assessments:exports", pk=assessment.pk)
-    preview = ImportPreview.from_payload(stored["preview"])
+    preview = ImportPreview.from_payload(stored)
     try:
         applied = import_apply(assessment=assessment, preview=preview, actor=request.user)
     except AnswerConflict as exc:
@@ -227,12 +237,7 @@ def import_official(request: HttpRequest, pk: int) -> HttpResponseBase:
         for message in exc.messages:
             form.add_error("sheet", message)
         return _render_page(request, assessment, official_form=form)
-    token = secrets.token_urlsafe(16)
-    request.session[_official_key(assessment)] = {
-        "token": token,
-        "user": request.user.pk,
-        "preview": preview.to_payload(),
-    }
+    token = _stash_preview(request, _official_key(assessment), preview.to_payload())
     return render(
         request,
         "assessments/exports_official_preview.html",
@@ -245,19 +250,13 @@ def import_official(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _official_apply(request: HttpRequest, assessment: Assessment) -> HttpResponseBase:
-    form = ImportApplyForm(request.POST)
-    stored = request.session.get(_official_key(assessment))
-    if (
-        not form.is_valid()
-        or not stored
-        or not secrets.compare_digest(str(stored.get("token", "")), form.cleaned_data["token"])
-        or stored.get("user") != request.user.pk
-    ):
+    stored = _stashed_preview(request, _official_key(assessment))
+    if stored is None:
         messages.error(
             request, _("Pratinjau impor tidak ditemukan atau kedaluwarsa. Unggah ulang lembar kerjanya.")
         )
         return redirect("assessments:exports", pk=assessment.pk)
-    preview = official_io.OfficialPreview.from_payload(stored["preview"])
+    preview = official_io.OfficialPreview.from_payload(stored)
     try:
         applied = official_io.official_import_apply(
             assessment=assessment, preview=preview, actor=request.user
