@@ -303,17 +303,14 @@ def _unit_changes(
             )
             continue
         preview.changes.append(
-            OfficialChange(
-                layer=LAYER_UNIT,
-                code=code,
-                question=framework.items[code].question,
-                old=answer_display(current, framework.items[code]),
-                new=answer_display(new if value_changed else current, framework.items[code]),
-                value=answer_to_json(new) if value_changed and new is not None else None,
-                value_changed=value_changed,
-                text=new_note if note_changed else None,
-                old_text=old_note,
-                expected_version=row.version if row is not None else 0,
+            _change(
+                LAYER_UNIT,
+                framework.items[code],
+                current,
+                new if value_changed else None,
+                new_note if note_changed else None,
+                old_note,
+                row,
             )
         )
 
@@ -370,19 +367,34 @@ def _tpi_changes(preview: OfficialPreview, assessment: Assessment, framework: An
             preview.unchanged += 1
             continue
         preview.changes.append(
-            OfficialChange(
-                layer=LAYER_TPI,
-                code=code,
-                question=framework.items[code].question,
-                old=answer_display(current, framework.items[code]),
-                new=answer_display(new if value_changed else current, framework.items[code]),
-                value=answer_to_json(new) if value_changed and new is not None else None,
-                value_changed=value_changed,
-                text=new_note if note_changed else None,
-                old_text=old_note,
-                expected_version=row.version if row is not None else 0,
+            _change(
+                LAYER_TPI,
+                framework.items[code],
+                current,
+                new if value_changed else None,
+                new_note if note_changed else None,
+                old_note,
+                row,
             )
         )
+
+
+def _change(
+    layer: str, item: Any, current: Any, new: Any, new_note: str | None, old_note: str, row: Any
+) -> OfficialChange:
+    """One previewed change of a layer: `new` is the changed value (None: only the note changes)."""
+    return OfficialChange(
+        layer=layer,
+        code=item.code,
+        question=item.question,
+        old=answer_display(current, item),
+        new=answer_display(new if new is not None else current, item),
+        value=answer_to_json(new) if new is not None else None,
+        value_changed=new is not None,
+        text=new_note,
+        old_text=old_note,
+        expected_version=row.version if row is not None else 0,
+    )
 
 
 @transaction.atomic
